@@ -1,0 +1,56 @@
+# Every outside library, found the standard way. A missing one stops the
+# configuration with one message that names the package and how to get it.
+
+find_package(PkgConfig QUIET)
+find_package(Threads REQUIRED)
+
+function(inflight_missing what debian_package)
+  message(FATAL_ERROR
+    "inflight needs ${what}, which was not found.\n"
+    "  Install it with:  scripts/setup.sh\n"
+    "  or by hand:       sudo apt-get install ${debian_package}")
+endfunction()
+
+find_package(CURL 7.68 QUIET)
+if(NOT CURL_FOUND)
+  inflight_missing("libcurl (development files)" libcurl4-openssl-dev)
+endif()
+
+find_package(nlohmann_json 3.9 QUIET)
+if(NOT nlohmann_json_FOUND)
+  inflight_missing("nlohmann/json" nlohmann-json3-dev)
+endif()
+
+find_package(GTest QUIET)
+if(NOT GTest_FOUND)
+  inflight_missing("GoogleTest" "libgtest-dev libgmock-dev")
+endif()
+
+find_package(benchmark QUIET)
+if(NOT benchmark_FOUND)
+  inflight_missing("Google Benchmark" libbenchmark-dev)
+endif()
+
+if(NOT PKG_CONFIG_FOUND)
+  inflight_missing("pkg-config" pkg-config)
+endif()
+
+pkg_check_modules(LIBEVENT QUIET IMPORTED_TARGET libevent_core>=2.1 libevent_pthreads>=2.1)
+if(NOT LIBEVENT_FOUND)
+  inflight_missing("libevent 2.1 (development files)" libevent-dev)
+endif()
+
+# cpp-httplib: Debian ships it as a compiled library with a pkg-config file;
+# elsewhere it is usually the single header-only httplib.h.
+pkg_check_modules(HTTPLIB QUIET IMPORTED_TARGET cpp-httplib)
+add_library(inflight_httplib INTERFACE)
+if(HTTPLIB_FOUND)
+  target_link_libraries(inflight_httplib INTERFACE PkgConfig::HTTPLIB Threads::Threads)
+else()
+  find_path(HTTPLIB_INCLUDE_DIR httplib.h)
+  if(NOT HTTPLIB_INCLUDE_DIR)
+    inflight_missing("cpp-httplib" libcpp-httplib-dev)
+  endif()
+  target_include_directories(inflight_httplib SYSTEM INTERFACE ${HTTPLIB_INCLUDE_DIR})
+  target_link_libraries(inflight_httplib INTERFACE Threads::Threads)
+endif()

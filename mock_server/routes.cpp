@@ -1,0 +1,324 @@
+// Routing and parameter validation for every endpoint. Everything a client can
+// get wrong is caught here and answered with a 4xx and a JSON error that says
+// what was wrong and what is accepted.
+#include "mock_server/routes.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <random>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+namespace inflight::mock {
+namespace {
+
+using json = nlohmann::json;
+using params = std::map<std::string, std::string>;
+
+constexpr std::uint64_t max_body_bytes = 10 * 1024 * 1024;  // /bytes and /drip
+constexpr int max_drip_chunks = 100;  // enough to look smooth, few enough timers
+
+struct bad_request : std::runtime_error {
+  bad_request(int status, const std::string& message)
+      : std::runtime_error(message), status(status) {}
+  int status;
+};
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%' && i + 2 < text.size()) {
+      int value = 0;
+      const auto* first = text.data() + i + 1;
+      if (std::from_chars(first, first + 2, value, 16).ptr != first + 2)
+        throw bad_request(400, "malformed percent-encoding in the query string");
+      out += static_cast<char>(value);
+      i += 2;
+    } else if (text[i] == '%') {
+      throw bad_request(400, "malformed percent-encoding in the query string");
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+params parse_query(std::string_view query) {
+  params out;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? "" : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    const auto key = percent_decode(pair.substr(0, eq));
+    out[key] = eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
+  }
+  return out;
+}
+
+// A typo in a parameter name is an error, not a silent default.
+void allow_only(const params& query, std::initializer_list<std::string_view> names) {
+  for (const auto& [key, value] : query) {
+    bool known = false;
+    for (auto name : names) known = known || key == name;
+    if (known) continue;
+    std::string accepted;
+    for (auto name : names) accepted += (accepted.empty() ? "" : ", ") + std::string(name);
+    throw bad_request(400, "unknown parameter '" + key + "' (accepted: " +
+                               (accepted.empty() ? "none" : accepted) + ")");
+  }
+}
+
+double parse_number(const std::string& text, const std::string& what) {
+  double value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(value))
+    throw bad_request(400, what + " must be a finite number, got '" + text + "'");
+  return value;
+}
+
+std::uint64_t parse_count(const std::string& text, const std::string& what,
+                          std::uint64_t max) {
+  std::uint64_t value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end || value > max)
+    throw bad_request(400, what + " must be a whole number from 0 to " +
+                               std::to_string(max) + ", got '" + text + "'");
+  return value;
+}
+
+std::string number_text(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", value);
+  return buffer;
+}
+
+// Seconds in [0, cap]; names the cap when exceeded, as httpbin users expect.
+std::chrono::microseconds parse_delay(double seconds, const std::string& what,
+                                      const server_options& options) {
+  if (seconds < 0)
+    throw bad_request(400, what + " must not be negative, got " + number_text(seconds));
+  if (seconds > options.max_delay_s)
+    throw bad_request(400, what + " of " + number_text(seconds) +
+                               " s is above this server's cap of " +
+                               number_text(options.max_delay_s) +
+                               " s (start it with --max-delay to raise it)");
+  return std::chrono::microseconds(std::llround(seconds * 1e6));
+}
+
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30U)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27U)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31U);
+}
+
+// A uniform draw in [0, 1): the k-th draw for a seed is the same in every run;
+// without a seed, a fresh random one.
+double draw(const params& query, const std::string& key, request_stats& stats) {
+  const auto it = query.find("seed");
+  if (it == query.end()) {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0, 1)(rng);
+  }
+  const auto seed = parse_count(it->second, "seed", UINT64_MAX);
+  const auto k = stats.next_in_sequence(key, seed);
+  return static_cast<double>(splitmix64(seed ^ splitmix64(k)) >> 11U) * 0x1.0p-53;
+}
+
+reply json_reply(int status, json body) {
+  reply r;
+  r.status = status;
+  // 1xx, 204 and 304 answers carry no body (RFC 9110).
+  if (status != 204 && status != 304) r.body = body.dump();
+  return r;
+}
+
+reply delay(const std::string& path, const params& query, request_stats& stats,
+            const server_options& options) {
+  double ms = 0;
+  if (path != "/delay") {  // "/delay/{seconds}"
+    allow_only(query, {});
+    ms = 1000 * parse_number(path.substr(7), "delay (seconds)");
+  } else {  // "/delay?ms=N&jitter_ms=J&seed=S"
+    allow_only(query, {"ms", "jitter_ms", "seed"});
+    const auto it = query.find("ms");
+    if (it == query.end()) throw bad_request(400, "missing parameter 'ms' (milliseconds)");
+    ms = parse_number(it->second, "ms");
+    if (ms < 0) throw bad_request(400, "ms must not be negative, got " + it->second);
+    if (const auto j = query.find("jitter_ms"); j != query.end()) {
+      const double jitter = parse_number(j->second, "jitter_ms");
+      if (jitter < 0)
+        throw bad_request(400, "jitter_ms must not be negative, got " + j->second);
+      ms += jitter * draw(query, "/delay", stats);
+    }
+  }
+  auto r = json_reply(200, {{"url", path}, {"delay_ms", std::round(ms * 1000) / 1000}});
+  r.delay = parse_delay(ms / 1000, "delay", options);
+  return r;
+}
+
+reply status(const std::string& code_text, const params& query) {
+  allow_only(query, {});
+  const auto code = parse_count(code_text, "status code", 999);
+  if (code < 200 || code > 599)
+    throw bad_request(400, "status code must be from 200 to 599, got " + code_text +
+                               " (1xx codes cannot be a final answer)");
+  return json_reply(static_cast<int>(code), {{"status", code}});
+}
+
+reply bytes(const std::string& n_text, const params& query) {
+  allow_only(query, {"seed"});
+  const auto n = parse_count(n_text, "byte count", max_body_bytes);
+  std::uint64_t state = 0;
+  if (const auto it = query.find("seed"); it != query.end())
+    state = parse_count(it->second, "seed", UINT64_MAX);
+  else
+    state = std::random_device{}();
+  reply r;
+  r.content_type = "application/octet-stream";
+  r.body.resize(n);
+  for (std::uint64_t i = 0; i < n; i += 8) {
+    state = splitmix64(state);
+    for (std::uint64_t b = 0; b < 8 && i + b < n; ++b)
+      r.body[i + b] = static_cast<char>(state >> (8 * b));
+  }
+  return r;
+}
+
+reply drip(const params& query, const server_options& options) {
+  allow_only(query, {"duration", "numbytes", "delay", "code"});
+  auto get = [&](const char* key, const char* fallback) {
+    const auto it = query.find(key);
+    return it == query.end() ? std::string(fallback) : it->second;
+  };
+  const double duration = parse_number(get("duration", "2"), "duration");
+  const double wait = parse_number(get("delay", "0"), "delay");
+  const auto n = parse_count(get("numbytes", "10"), "numbytes", max_body_bytes);
+  const auto code = status(get("code", "200"), {}).status;
+  parse_delay(duration, "duration", options);
+  parse_delay(wait, "delay", options);
+  reply r;
+  r.status = code;
+  r.content_type = "application/octet-stream";
+  r.body.assign(n, '*');
+  r.delay = parse_delay(wait, "delay", options);
+  r.drip = parse_delay(duration + wait, "delay + duration", options) - r.delay;
+  r.drip_chunks = static_cast<int>(std::clamp<std::uint64_t>(n, 1, max_drip_chunks));
+  return r;
+}
+
+reply unstable(const params& query, request_stats& stats) {
+  allow_only(query, {"failure_rate", "seed"});
+  const auto it = query.find("failure_rate");
+  const double rate = it == query.end() ? 0.5 : parse_number(it->second, "failure_rate");
+  if (rate < 0 || rate > 1)
+    throw bad_request(400, "failure_rate must be from 0 to 1, got " + it->second);
+  const int code = draw(query, "/unstable", stats) < rate ? 500 : 200;
+  return json_reply(code, {{"status", code}, {"failure_rate", rate}});
+}
+
+reply get(const request& req, const params& query) {
+  json headers = json::object();
+  std::string host = "localhost";
+  for (const auto& [name, value] : req.headers) {
+    headers[name] = value;
+    if (name == "Host" || name == "host") host = value;
+  }
+  return json_reply(200, {{"args", query},
+                          {"headers", headers},
+                          {"origin", req.origin},
+                          {"url", "http://" + host + req.target}});
+}
+
+reply dispatch(const request& req, request_stats& stats, const server_options& options) {
+  const auto q = req.target.find('?');
+  const std::string path = percent_decode(req.target.substr(0, q));
+  const params query =
+      q == std::string::npos ? params{} : parse_query(std::string_view(req.target).substr(q + 1));
+
+  if (path == "/stats/reset") {
+    if (req.method != "POST") throw bad_request(405, "use POST /stats/reset");
+    stats.reset();
+    auto r = json_reply(200, {{"reset", true}});
+    r.counted = false;
+    return r;
+  }
+  if (req.method != "GET") throw bad_request(405, req.method + " is not allowed here; use GET");
+  if (path == "/stats") {
+    const auto s = stats.snapshot();
+    auto r = json_reply(200, {{"engine", s.engine},
+                              {"served", s.served},
+                              {"abandoned", s.abandoned},
+                              {"in_flight", s.in_flight},
+                              {"peak_in_flight", s.peak_in_flight},
+                              {"routes", s.routes},
+                              {"queue_ms", {{"p50", s.queue_p50_ms},
+                                            {"p99", s.queue_p99_ms},
+                                            {"max", s.queue_max_ms},
+                                            {"samples", s.queue_samples}}},
+                              {"waited_for_thread", s.waited_for_thread},
+                              {"worker_threads", s.worker_threads}});
+    r.counted = false;
+    return r;
+  }
+  const auto starts = [&](std::string_view prefix) { return path.rfind(prefix, 0) == 0; };
+  if (path == "/delay" || starts("/delay/")) return delay(path, query, stats, options);
+  if (starts("/status/")) return status(path.substr(8), query);
+  if (starts("/bytes/")) return bytes(path.substr(7), query);
+  if (path == "/get") return get(req, query);
+  if (path == "/drip") return drip(query, options);
+  if (path == "/unstable") return unstable(query, stats);
+  if (path == "/hang") {
+    allow_only(query, {});
+    reply r;
+    r.hang = true;
+    return r;
+  }
+  throw bad_request(404, "no route for " + path +
+                             " (try /delay/{seconds}, /status/{code}, /get, /stats)");
+}
+
+std::string route_key(const std::string& target) {
+  const auto path = target.substr(0, target.find('?'));
+  for (const char* known : {"/delay", "/status", "/bytes", "/get", "/drip", "/unstable",
+                            "/hang", "/stats"}) {
+    const std::string k = known;
+    if (path == k || path.rfind(k + "/", 0) == 0) return k;
+  }
+  return "(unknown)";
+}
+
+}  // namespace
+
+reply route(const request& req, request_stats& stats, const server_options& options) {
+  reply r;
+  try {
+    r = dispatch(req, stats, options);
+  } catch (const bad_request& e) {
+    r = json_reply(e.status, {{"error", e.what()}});
+  }
+  if (r.route.empty()) r.route = route_key(req.target);
+  if (r.route == "/stats") r.counted = false;  // incl. errors on /stats/reset
+  return r;
+}
+
+std::string server_timing(double queue_ms, const reply& plan) {
+  const auto delay_ms = std::chrono::duration<double, std::milli>(plan.delay).count();
+  char buffer[96];
+  std::snprintf(buffer, sizeof buffer, "queue;dur=%.3f, delay;dur=%.3f", queue_ms, delay_ms);
+  return buffer;
+}
+
+std::string error_body(const std::string& message) { return json{{"error", message}}.dump(); }
+
+}  // namespace inflight::mock

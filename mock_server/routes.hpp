@@ -1,0 +1,48 @@
+// The request-handling core, shared by both engines: it reads a request and
+// decides what to answer and when. It never waits itself; waiting is the
+// engine's job (a parked thread or a timer), which is the whole point of the
+// two engines.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mock_server/server.hpp"
+#include "mock_server/stats.hpp"
+
+namespace inflight::mock {
+
+using header_list = std::vector<std::pair<std::string, std::string>>;
+
+struct request {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // as sent: "/delay?ms=5"
+  header_list headers;
+  std::string origin;  // the client's address
+};
+
+// The plan an engine carries out: wait `delay`, send the headers, then send
+// the body at once, or in `drip_chunks` pieces spread over `drip`.
+struct reply {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::chrono::microseconds delay{0};
+  std::chrono::microseconds drip{0};
+  int drip_chunks = 1;
+  bool hang = false;    // never answer: wait for the client to leave or a stop
+  std::string route;    // the key in /stats "routes"
+  bool counted = true;  // false for /stats itself, which must not count itself
+};
+
+reply route(const request& req, request_stats& stats, const server_options& options);
+
+// "queue;dur=0.120, delay;dur=250" (milliseconds), for the Server-Timing header.
+std::string server_timing(double queue_ms, const reply& plan);
+
+// What an engine answers when its own HTTP parser rejects a request.
+std::string error_body(const std::string& message);
+
+}  // namespace inflight::mock

@@ -1,0 +1,39 @@
+#include "mock_server/server.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+#include "mock_server/engine.hpp"
+
+namespace inflight::mock {
+
+std::string to_string(engine_kind kind) {
+  return kind == engine_kind::threads ? "threads" : "events";
+}
+
+std::string listen_error(const server_options& options, int error) {
+  std::string cause = error == EADDRINUSE
+                          ? "port " + std::to_string(options.port) + " is already in use"
+                          : std::strerror(error);
+  return "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
+         cause;
+}
+
+server::server(server_options options) : options_(std::move(options)) {
+  engine_ = options_.engine == engine_kind::threads ? make_threads_engine(options_)
+                                                    : make_events_engine(options_);
+  options_.port = engine_->port();
+  url_ = "http://" + options_.host + ":" + std::to_string(options_.port);
+}
+
+server::~server() { stop(); }
+
+const std::string& server::url() const { return url_; }
+int server::port() const { return options_.port; }
+const server_options& server::options() const { return options_; }
+
+stats_snapshot server::stats() const { return engine_->counters().snapshot(); }
+void server::reset_stats() { engine_->counters().reset(); }
+void server::stop() { engine_->stop(); }
+
+}  // namespace inflight::mock

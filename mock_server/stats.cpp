@@ -1,0 +1,90 @@
+#include "mock_server/stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace inflight::mock {
+
+void request_stats::begin(const std::string& route, std::optional<double> queue_ms) {
+  const std::scoped_lock lock(mutex_);
+  ++in_flight_;
+  peak_in_flight_ = std::max(peak_in_flight_, in_flight_);
+  ++routes_[route];
+  if (queue_ms) {
+    ++queue_count_;
+    if (queue_ms_.size() < max_queue_samples) queue_ms_.push_back(*queue_ms);
+  }
+}
+
+void request_stats::end(bool abandoned) {
+  const std::scoped_lock lock(mutex_);
+  --in_flight_;
+  ++served_;
+  if (abandoned) ++abandoned_;
+}
+
+void request_stats::note_waited_for_thread() {
+  const std::scoped_lock lock(mutex_);
+  ++waited_for_thread_;
+}
+
+void request_stats::set_worker_threads(int count) {
+  const std::scoped_lock lock(mutex_);
+  worker_threads_ = count;
+}
+
+std::uint64_t request_stats::next_in_sequence(const std::string& key, std::uint64_t seed) {
+  const std::scoped_lock lock(mutex_);
+  return sequences_[{key, seed}]++;
+}
+
+namespace {
+// Nearest-rank percentile of an unsorted copy.
+double percentile(std::vector<double> samples, double p) {
+  if (samples.empty()) return 0;
+  const auto rank = static_cast<std::size_t>(
+      std::ceil(p / 100.0 * static_cast<double>(samples.size())));
+  const auto index = std::clamp<std::size_t>(rank, 1, samples.size()) - 1;
+  std::nth_element(samples.begin(), samples.begin() + static_cast<long>(index),
+                   samples.end());
+  return samples[index];
+}
+}  // namespace
+
+stats_snapshot request_stats::snapshot() const {
+  std::vector<double> samples;
+  stats_snapshot s;
+  {
+    const std::scoped_lock lock(mutex_);
+    s.engine = engine_;
+    s.served = served_;
+    s.abandoned = abandoned_;
+    s.in_flight = in_flight_;
+    s.peak_in_flight = peak_in_flight_;
+    s.routes = routes_;
+    s.queue_samples = queue_count_;
+    s.waited_for_thread = waited_for_thread_;
+    s.worker_threads = worker_threads_;
+    samples = queue_ms_;
+  }
+  // Sorting happens outside the lock so /stats never stalls the handlers.
+  s.queue_p50_ms = percentile(samples, 50);
+  s.queue_p99_ms = percentile(samples, 99);
+  s.queue_max_ms = samples.empty() ? 0 : *std::max_element(samples.begin(), samples.end());
+  return s;
+}
+
+void request_stats::reset() {
+  const std::scoped_lock lock(mutex_);
+  served_ = 0;
+  abandoned_ = 0;
+  // Requests still in flight stay counted: the peak restarts from them.
+  peak_in_flight_ = in_flight_;
+  routes_.clear();
+  queue_ms_.clear();
+  queue_count_ = 0;
+  waited_for_thread_ = 0;
+  sequences_.clear();
+}
+
+}  // namespace inflight::mock

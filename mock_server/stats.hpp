@@ -1,0 +1,55 @@
+// The server's own account of what it is doing: the numbers behind /stats.
+// Tests prove concurrency with them (peak in flight), so they are exact:
+// every begin() is matched by exactly one end().
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mock_server/server.hpp"
+
+namespace inflight::mock {
+
+class request_stats {
+ public:
+  explicit request_stats(std::string engine) : engine_(std::move(engine)) {}
+
+  // A request's handler started. `queue_ms`: accepted -> handler, when known.
+  void begin(const std::string& route, std::optional<double> queue_ms);
+  // Its answer was sent (abandoned = false) or its client left (true).
+  void end(bool abandoned);
+
+  void note_waited_for_thread();
+  void set_worker_threads(int count);
+
+  // The k-th call for a given (key, seed) returns k, counting from 0 since the
+  // start or the last reset: what makes /unstable and jitter reproducible.
+  std::uint64_t next_in_sequence(const std::string& key, std::uint64_t seed);
+
+  [[nodiscard]] stats_snapshot snapshot() const;
+  void reset();
+
+ private:
+  // Enough samples for stable percentiles; past it new samples are dropped
+  // (and `queue_samples` keeps counting) so memory stays bounded.
+  static constexpr std::size_t max_queue_samples = 1 << 20;
+
+  mutable std::mutex mutex_;
+  std::string engine_;
+  std::uint64_t served_ = 0;
+  std::uint64_t abandoned_ = 0;
+  std::int64_t in_flight_ = 0;
+  std::int64_t peak_in_flight_ = 0;
+  std::map<std::string, std::uint64_t> routes_;
+  std::vector<double> queue_ms_;
+  std::uint64_t queue_count_ = 0;
+  std::uint64_t waited_for_thread_ = 0;
+  int worker_threads_ = 0;
+  std::map<std::pair<std::string, std::uint64_t>, std::uint64_t> sequences_;
+};
+
+}  // namespace inflight::mock

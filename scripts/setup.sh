@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what inflight needs to build and test, and nothing else.
+# Idempotent: when everything is present it prints nothing and exits 0.
+# When it cannot install (not root and no password-less sudo) it prints the
+# exact command to run and exits 1.
+set -euo pipefail
+
+# Debian / Ubuntu package names, one per need.
+debian_packages=(
+  g++ cmake ninja-build pkg-config      # toolchain
+  libcurl4-openssl-dev                  # the HTTP client every chapter uses
+  libevent-dev                          # the events engine of mock_server
+  libcpp-httplib-dev                    # the threads engine of mock_server
+  nlohmann-json3-dev                    # JSON: --json output, /stats, traces
+  libgtest-dev libgmock-dev             # tests
+  libbenchmark-dev                      # benchmarks
+  clang-format                          # the format check CI runs
+)
+brew_packages=(cmake ninja pkg-config curl libevent cpp-httplib nlohmann-json
+               googletest google-benchmark clang-format)
+
+if [[ "$(uname -s)" == "Darwin" ]]; then
+  echo "On macOS, install the dependencies with Homebrew:" >&2
+  echo "  brew install ${brew_packages[*]}" >&2
+  exit 0
+fi
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "setup.sh knows Debian and Ubuntu (apt-get). On another system install:" >&2
+  echo "  a C++20 compiler, CMake >= 3.25, Ninja, pkg-config, libcurl, libevent 2.1," >&2
+  echo "  cpp-httplib, nlohmann/json, GoogleTest, Google Benchmark, clang-format" >&2
+  exit 1
+fi
+
+missing=()
+for package in "${debian_packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "installed" ]] || missing+=("$package")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "setup: installing ${missing[*]}" >&2
+if [[ $(id -u) -eq 0 ]]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  as_root=(sudo -n)
+else
+  echo "setup: cannot install without root. Run:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq >/dev/null
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done" >&2
