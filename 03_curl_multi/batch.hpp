@@ -1,0 +1,59 @@
+// What both drivers share: the multi handle, one easy handle per URL, the
+// refill pattern, and harvesting finished transfers. The drivers differ only
+// in how they wait.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <memory>
+#include <vector>
+
+#include "03_curl_multi/curl_multi.hpp"
+#include "harness/transfer.hpp"
+
+namespace inflight::ch03 {
+
+struct multi_cleanup {
+  void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
+};
+
+// Throws std::runtime_error naming the call and curl's reason.
+void check(CURLMcode code, const char* call);
+
+class transfer_batch {
+ public:
+  transfer_batch(const std::vector<std::string>& urls, const settings& how,
+                 const harness::run_clock& clock);
+  ~transfer_batch();
+  transfer_batch(const transfer_batch&) = delete;
+  transfer_batch& operator=(const transfer_batch&) = delete;
+
+  [[nodiscard]] CURLM* multi() const { return multi_.get(); }
+
+  // Adds the first transfers: all of them, or the first K.
+  void start();
+  // Reads every finished transfer off the multi handle, records it, frees its
+  // easy handle, and adds the next waiting URL in its place.
+  void harvest();
+  [[nodiscard]] bool done() const { return harvested_ == slots_.size(); }
+
+  std::vector<harness::request_record> take_records();
+
+ private:
+  struct slot {
+    harness::transfer transfer;  // curl writes into it: it must not move
+    harness::easy_handle easy;
+  };
+  void add_next();
+
+  std::unique_ptr<CURLM, multi_cleanup> multi_;
+  std::vector<std::unique_ptr<slot>> slots_;
+  std::vector<harness::request_record> records_;
+  const settings& how_;
+  const harness::run_clock& clock_;
+  std::size_t added_ = 0;
+  std::size_t harvested_ = 0;
+  bool all_at_once_ = true;
+};
+
+}  // namespace inflight::ch03

@@ -1,0 +1,159 @@
+// Chapter 03 from the outside: the server's own count proves every transfer
+// was in flight at once, on one thread; the refill keeps exactly K; every
+// failure comes back with its cause. Each test runs on both drivers, and the
+// socket_action driver on both readiness backends.
+#include "03_curl_multi/curl_multi.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "03_curl_multi/drivers.hpp"
+#include "03_curl_multi/fd_limit.hpp"
+#include "harness/testing/server_fixture.hpp"
+
+namespace inflight::ch03 {
+namespace {
+
+enum class variant { poll_driver, socket_epoll, socket_poll };
+
+std::string name_of(variant v) {
+  switch (v) {
+    case variant::poll_driver: return "poll_driver";
+    case variant::socket_epoll: return "socket_action_epoll";
+    case variant::socket_poll: return "socket_action_poll";
+  }
+  return "?";
+}
+
+class curl_multi_test : public testing::with_server,
+                        public ::testing::WithParamInterface<variant> {
+ protected:
+  std::vector<harness::request_record> fetch(const std::vector<std::string>& urls,
+                                             settings how = {}) {
+    transfer_batch batch(urls, how, clock);
+    switch (GetParam()) {
+      case variant::poll_driver: run_with_poll(batch); break;
+      case variant::socket_epoll:
+        run_with_socket_action(batch, *poller::make(poller::backend::epoll));
+        break;
+      case variant::socket_poll:
+        run_with_socket_action(batch, *poller::make(poller::backend::poll));
+        break;
+    }
+    return batch.take_records();
+  }
+
+  // The server's in-flight count after the client is done: 0 once it has
+  // noticed every abandoned request (it checks, so allow it a moment).
+  std::int64_t settled_in_flight() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (server.stats().in_flight != 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return server.stats().in_flight;
+  }
+
+  harness::run_clock clock;
+};
+
+TEST_P(curl_multi_test, every_transfer_is_in_flight_at_once_on_one_thread) {
+  const std::size_t n = 200;
+  const auto records = fetch(delay_urls(n, 0.3));
+
+  EXPECT_EQ(server.stats().peak_in_flight, static_cast<std::int64_t>(n));
+  ASSERT_EQ(records.size(), n);
+  std::set<long> threads;
+  for (std::size_t i = 0; i < n; ++i) {
+    EXPECT_EQ(records[i].index, i);
+    EXPECT_TRUE(records[i].ok()) << i << ": " << records[i].error;
+    threads.insert(records[i].thread);
+  }
+  EXPECT_EQ(threads, std::set<long>{harness::current_thread_id()});
+}
+
+TEST_P(curl_multi_test, max_in_flight_keeps_exactly_k_and_finishes_every_request) {
+  const std::size_t n = 10;
+  const std::size_t k = 4;
+  settings how;
+  how.max_in_flight = k;
+  const auto records = fetch(delay_urls(n, 0.1), how);
+
+  EXPECT_EQ(server.stats().peak_in_flight, static_cast<std::int64_t>(k));
+  ASSERT_EQ(records.size(), n);
+  for (const auto& r : records) EXPECT_TRUE(r.ok()) << r.index << ": " << r.error;
+  // The refill: request i starts only once some earlier request has ended.
+  for (std::size_t i = k; i < n; ++i) {
+    double first_end = records[0].end_s;
+    for (std::size_t j = 0; j < i; ++j) first_end = std::min(first_end, records[j].end_s);
+    EXPECT_GE(records[i].start_s, first_end) << i;
+  }
+}
+
+TEST_P(curl_multi_test, each_failure_keeps_its_cause_and_none_is_lost) {
+  const std::vector<std::string> urls{
+      delay_url(0.05),
+      server.url() + "/status/500",
+      server.url() + "/unstable?failure_rate=1",
+      testing::closed_port_url(),
+      server.url() + "/hang",
+      delay_url(0.05)};
+  settings how;
+  how.timeout_s = 0.3;
+  const auto records = fetch(urls, how);
+
+  ASSERT_EQ(records.size(), urls.size());
+  EXPECT_TRUE(records[0].ok()) << records[0].error;
+  EXPECT_EQ(records[1].error, "HTTP 500");
+  EXPECT_EQ(records[2].error, "HTTP 500");
+  EXPECT_NE(records[3].error.find("Failed to connect"), std::string::npos) << records[3].error;
+  EXPECT_NE(records[4].error.find("timed out"), std::string::npos) << records[4].error;
+  EXPECT_TRUE(records[5].ok()) << records[5].error;
+  std::size_t ok = 0;
+  for (const auto& r : records) ok += r.ok() ? 1 : 0;
+  EXPECT_EQ(ok, 2U);
+  // The timed-out /hang was really dropped: the server saw its client leave.
+  EXPECT_EQ(settled_in_flight(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(drivers, curl_multi_test,
+                         ::testing::Values(variant::poll_driver, variant::socket_epoll,
+                                           variant::socket_poll),
+                         [](const auto& info) { return name_of(info.param); });
+
+TEST(descriptor_limit, counts_a_socket_per_transfer_and_the_in_process_server) {
+  EXPECT_EQ(descriptors_needed(1000, false) + 1000, descriptors_needed(1000, true));
+  EXPECT_GT(descriptors_needed(0, false), 0U);
+}
+
+TEST(descriptor_limit, beyond_the_hard_limit_fails_with_what_to_do) {
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+  if (limit.rlim_max == RLIM_INFINITY) GTEST_SKIP() << "no hard limit to exceed";
+  const auto needed = static_cast<std::size_t>(limit.rlim_max) + 1;
+  try {
+    ensure_descriptors(needed);
+    FAIL() << "expected descriptor_limit_error";
+  } catch (const descriptor_limit_error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("needs " + std::to_string(needed)), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("ulimit"), std::string::npos) << message;
+  }
+}
+
+TEST(descriptor_limit, raises_the_soft_limit_up_to_the_hard_one) {
+  rlimit before{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &before), 0);
+  if (before.rlim_max == RLIM_INFINITY || before.rlim_max < 512) GTEST_SKIP();
+  rlimit lowered = before;
+  lowered.rlim_cur = 256;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &lowered), 0);
+  EXPECT_GE(ensure_descriptors(400), 400U);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &before), 0);
+}
+
+}  // namespace
+}  // namespace inflight::ch03

@@ -1,0 +1,35 @@
+#include "03_curl_multi/fd_limit.hpp"
+
+#include <sys/resource.h>
+
+#include <string>
+
+namespace inflight::ch03 {
+
+std::size_t descriptors_needed(std::size_t in_flight, bool server_in_process) {
+  constexpr std::size_t spare = 64;  // stdio, the poller, curl's own, a trace file
+  return in_flight * (server_in_process ? 2 : 1) + spare;
+}
+
+std::size_t ensure_descriptors(std::size_t needed) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? needed
+                                                       : std::min<rlim_t>(limit.rlim_max, needed);
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
+    throw descriptor_limit_error(
+        "this run needs " + std::to_string(needed) +
+        " file descriptors (one socket per request in flight), but the limit is " +
+        std::to_string(limit.rlim_cur) + " and cannot be raised further (hard limit " +
+        std::to_string(limit.rlim_max) + "). Raise it with `ulimit -Hn " +
+        std::to_string(needed) + "` as root (or in /etc/security/limits.conf), or use " +
+        "--max-in-flight to keep fewer requests in flight");
+  }
+  return limit.rlim_cur;
+}
+
+}  // namespace inflight::ch03

@@ -1,0 +1,63 @@
+// 03_curl_multi end to end, run the way a reader runs it.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/testing/command.hpp"
+#include "harness/testing/result_schema.hpp"
+
+namespace inflight::ch03 {
+namespace {
+
+using testing::run_command;
+
+TEST(curl_multi_main, runs_and_reports) {
+  const auto run = run_command(CH03_EXECUTABLE, {"--requests", "3", "--delay", "0.05"});
+  EXPECT_EQ(run.exit_status, 0) << run.err;
+  EXPECT_NE(run.out.find("3: 3 ok, 0 failed"), std::string::npos) << run.out;
+}
+
+TEST(curl_multi_main, json_shows_all_in_flight_on_one_thread_with_either_driver) {
+  for (const char* driver : {"poll", "socket"}) {
+    const auto run = run_command(CH03_EXECUTABLE, {"--requests", "20", "--delay", "0.1",
+                                                   "--driver", driver, "--json"});
+    EXPECT_EQ(run.exit_status, 0) << run.err;
+    const auto result = nlohmann::json::parse(run.out);
+    testing::expect_result_schema(result, "03_curl_multi");
+    EXPECT_EQ(result["ok"], 20) << driver;
+    EXPECT_EQ(result["threads"], 1) << driver;
+    EXPECT_EQ(result["server_peak_in_flight"], 20) << driver;
+    EXPECT_EQ(result["expected_s"], 0.1) << driver;
+  }
+}
+
+TEST(curl_multi_main, max_in_flight_is_the_servers_peak) {
+  const auto run = run_command(CH03_EXECUTABLE, {"--requests", "9", "--delay", "0.05",
+                                                 "--max-in-flight", "3", "--json"});
+  EXPECT_EQ(run.exit_status, 0) << run.err;
+  const auto result = nlohmann::json::parse(run.out);
+  EXPECT_EQ(result["server_peak_in_flight"], 3);
+  EXPECT_NEAR(result["expected_s"].get<double>(), 0.15, 1e-9);  // ceil(9/3) x 0.05
+}
+
+TEST(curl_multi_main, bad_arguments_exit_2_naming_the_option) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--driver", "select"}, {"--max-in-flight", "0"}, {"--requests", "x"}}) {
+    const auto run = run_command(CH03_EXECUTABLE, args);
+    EXPECT_EQ(run.exit_status, 2) << args[0];
+    EXPECT_NE(run.err.find("03_curl_multi: " + args[0] + ":"), std::string::npos)
+        << run.err;
+  }
+}
+
+TEST(curl_multi_main, too_few_descriptors_is_a_clear_error_not_a_crash) {
+  // `ulimit -n` in sh lowers both limits, so the chapter cannot raise them.
+  const std::string script = "ulimit -n 200 && exec \"$0\" --requests 500 --delay 0.01";
+  const auto run = run_command("/bin/sh", {"-c", script, CH03_EXECUTABLE});
+  EXPECT_EQ(run.exit_status, 1) << run.err;
+  EXPECT_NE(run.err.find("needs 1064 file descriptors"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("--max-in-flight"), std::string::npos) << run.err;
+}
+
+}  // namespace
+}  // namespace inflight::ch03
