@@ -1,0 +1,138 @@
+#include "benchmarks/support.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <stdexcept>
+
+#include "harness/process_stats.hpp"
+#include "harness/server_stats.hpp"
+#include "harness/text.hpp"
+
+namespace inflight::bench {
+namespace {
+
+long status_value(const std::string& path, const std::string& key) {
+  std::ifstream status{path};
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind(key + ":", 0) == 0) return std::stol(line.substr(key.size() + 1));
+  return 0;
+}
+
+// Writing 5 to clear_refs resets VmHWM, the kernel's peak-RSS mark (Linux 4.0+),
+// so each run reports its own peak rather than the largest run's so far.
+void reset_hwm(const std::string& clear_refs) { std::ofstream{clear_refs} << "5"; }
+
+}  // namespace
+
+server_process::server_process(mock::engine_kind engine, int threads) {
+  int out[2];
+  if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+  posix_spawn_file_actions_t actions{};
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, out[0]);
+  std::vector<std::string> args{MOCK_SERVER_EXE, "--port", "0", "--quiet", "--engine",
+                                mock::to_string(engine), "--threads", std::to_string(threads)};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const int spawned = posix_spawn(&pid_, MOCK_SERVER_EXE, &actions, nullptr, argv.data(),
+                                  environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out[1]);
+  if (spawned != 0) {
+    close(out[0]);
+    throw std::runtime_error("cannot start " MOCK_SERVER_EXE);
+  }
+  // The first line is "listening on http://127.0.0.1:PORT".
+  std::string line;
+  char c = 0;
+  while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+  close(out[0]);
+  const std::string prefix = "listening on ";
+  if (line.rfind(prefix, 0) != 0) throw std::runtime_error("mock_server said: " + line);
+  url_ = line.substr(prefix.size());
+}
+
+server_process::~server_process() {
+  kill(pid_, SIGTERM);
+  waitpid(pid_, nullptr, 0);
+}
+
+long server_process::peak_rss_kb() const {
+  return status_value("/proc/" + std::to_string(pid_) + "/status", "VmHWM");
+}
+
+void server_process::reset_peak_rss() const {
+  reset_hwm("/proc/" + std::to_string(pid_) + "/clear_refs");
+}
+
+server_process& shared_server(mock::engine_kind engine) {
+  static std::map<mock::engine_kind, std::unique_ptr<server_process>> servers;
+  auto& slot = servers[engine];
+  if (!slot) slot = std::make_unique<server_process>(engine);
+  return *slot;
+}
+
+void measure(benchmark::State& state, server_process& server, const workload& work,
+             const fetch_function& fetch) {
+  const std::vector<std::string> urls(
+      work.requests, server.url() + "/delay/" + harness::format_number(work.delay_s));
+  for (auto _ : state) {
+    state.PauseTiming();
+    harness::reset_server_stats(server.url());
+    reset_hwm("/proc/self/clear_refs");
+    server.reset_peak_rss();
+    const double cpu_before = harness::process_cpu_s();
+    const harness::run_clock clock;
+    state.ResumeTiming();
+
+    const auto records = fetch(urls, clock);
+
+    state.PauseTiming();
+    const double wall_s = clock.now_s();
+    const double cpu_s = harness::process_cpu_s() - cpu_before;
+    const auto stats = harness::read_server_stats(server.url());
+    std::set<long> threads;
+    std::size_t failed = 0;
+    std::string first_error;
+    for (const auto& r : records) {
+      threads.insert(r.thread);
+      if (!r.ok() && failed++ == 0) first_error = r.error;
+    }
+    const auto peak = stats ? (*stats)["peak_in_flight"].get<std::int64_t>() : -1;
+    const auto n = static_cast<double>(work.requests);
+    state.counters["requests_per_s"] = n / wall_s;
+    state.counters["cpu_per_request_us"] = cpu_s / n * 1e6;
+    state.counters["peak_rss_kb"] = static_cast<double>(status_value("/proc/self/status", "VmHWM"));
+    state.counters["server_rss_kb"] = static_cast<double>(server.peak_rss_kb());
+    state.counters["threads"] = static_cast<double>(threads.size());
+    state.counters["server_peak"] = static_cast<double>(peak);
+    state.counters["queue_p99_ms"] = stats ? (*stats)["queue_ms"]["p99"].get<double>() : -1;
+    state.ResumeTiming();
+
+    if (failed > 0) {
+      state.SkipWithError((std::to_string(failed) + " requests failed; first: " + first_error)
+                              .c_str());
+      break;
+    }
+    if (peak < static_cast<std::int64_t>(work.expected_peak)) {
+      state.SkipWithError(("server peak in flight " + std::to_string(peak) + " < expected " +
+                           std::to_string(work.expected_peak) + ": it did not keep up")
+                              .c_str());
+      break;
+    }
+  }
+}
+
+}  // namespace inflight::bench

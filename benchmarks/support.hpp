@@ -1,0 +1,57 @@
+// What every benchmark shares: a delay server in its own process (so this
+// process's CPU and memory are the client's alone), and one measured run of a
+// workload that reports the same counters for every model.
+#pragma once
+
+#include <benchmark/benchmark.h>
+#include <sys/types.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/record.hpp"
+#include "mock_server/server.hpp"
+
+namespace inflight::bench {
+
+class server_process {
+ public:
+  // Starts `mock_server --port 0 --quiet --engine ...` and reads its URL.
+  // Throws std::runtime_error when it does not start.
+  explicit server_process(mock::engine_kind engine, int threads = 1024);
+  ~server_process();  // SIGTERM, then waits for it
+  server_process(const server_process&) = delete;
+  server_process& operator=(const server_process&) = delete;
+
+  [[nodiscard]] const std::string& url() const { return url_; }
+  [[nodiscard]] long peak_rss_kb() const;  // its VmHWM since the last reset
+  void reset_peak_rss() const;
+
+ private:
+  pid_t pid_ = -1;
+  std::string url_;
+};
+
+// One server per engine for the whole benchmark binary, started on first use.
+server_process& shared_server(mock::engine_kind engine);
+
+using fetch_function = std::function<std::vector<harness::request_record>(
+    const std::vector<std::string>& urls, const harness::run_clock& clock)>;
+
+struct workload {
+  std::size_t requests = 10;
+  double delay_s = 1.0;
+  // The server's peak in flight a correct run reaches; below it the server did
+  // not keep up (or the model did not do what it claims): the run is skipped.
+  std::size_t expected_peak = 10;
+};
+
+// Runs `fetch` once per benchmark iteration and sets the counters:
+// requests_per_s, cpu_per_request_us, peak_rss_kb (client), server_rss_kb,
+// threads, server_peak, queue_p99_ms. A failed request, or a server peak
+// below `expected_peak`, skips the benchmark with the reason instead.
+void measure(benchmark::State& state, server_process& server, const workload& work,
+             const fetch_function& fetch);
+
+}  // namespace inflight::bench
