@@ -1,0 +1,31 @@
+// The tour's rows: which chapter runs, with which arguments, and the one line
+// that reads its result back to the audience.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace inflight::tour {
+
+struct chapter_run {
+  std::string label;       // "02 a thread per request"
+  std::string executable;  // "02_threads"
+  std::vector<std::string> args;  // beyond --url, --requests, --delay, --json
+  std::string reading;     // "all wait together, one thread each"
+};
+
+// Every row of the table, in the order the course teaches them.
+std::vector<chapter_run> chapter_runs(std::size_t requests);
+
+struct row_result {
+  chapter_run run;
+  std::optional<nlohmann::json> result;  // the chapter's --json, when it ran
+  std::string timeline;                  // what it drew on stderr
+  std::string error;                     // why the row failed, or empty
+};
+
+}  // namespace inflight::tour

@@ -1,0 +1,77 @@
+#include "tour/child.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace inflight::tour {
+namespace {
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in{path};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+child_result run_child(const std::string& executable, const std::vector<std::string>& args,
+                       const std::function<void(double elapsed_s)>& waiting) {
+  namespace fs = std::filesystem;
+  const auto stem = fs::temp_directory_path() / ("inflight_tour_" + std::to_string(getpid()));
+  const auto out_path = fs::path(stem.string() + ".out");
+  const auto err_path = fs::path(stem.string() + ".err");
+
+  posix_spawn_file_actions_t actions{};
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  std::vector<std::string> words{executable};
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& word : words) argv.push_back(word.data());
+  argv.push_back(nullptr);
+
+  child_result result;
+  pid_t pid = 0;
+  const int error = posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv.data(),
+                                environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0) {
+    result.how_it_ended = "cannot start " + executable + ": " + std::strerror(error);
+    return result;
+  }
+
+  const auto start = std::chrono::steady_clock::now();
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    waiting(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  if (WIFEXITED(status)) {
+    result.exit_status = WEXITSTATUS(status);
+    result.how_it_ended = "exit " + std::to_string(result.exit_status);
+  } else if (WIFSIGNALED(status)) {
+    result.how_it_ended = "killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+                          strsignal(WTERMSIG(status)) + ")";
+  }
+  result.out = slurp(out_path);
+  result.err = slurp(err_path);
+  fs::remove(out_path);
+  fs::remove(err_path);
+  return result;
+}
+
+}  // namespace inflight::tour

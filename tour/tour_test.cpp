@@ -1,0 +1,68 @@
+// The tour end to end, as a reader runs it: a row per chapter, measured, and a
+// chapter that fails shows up as failed without stopping the others.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "harness/testing/command.hpp"
+#include "harness/testing/server_fixture.hpp"
+
+namespace inflight::tour {
+namespace {
+
+using testing::run_command;
+
+std::vector<nlohmann::json> json_lines(const std::string& out) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in{out};
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+TEST(tour, quick_run_prints_a_row_per_chapter) {
+  const auto run = run_command(TOUR_EXECUTABLE, {"--quick", "--requests", "3"});
+  ASSERT_EQ(run.exit_status, 0) << run.out << run.err;
+  for (const char* row : {"01 sequential", "02 thread per request", "02 pool of 3 threads",
+                          "03 curl multi"}) {
+    EXPECT_NE(run.out.find(std::string("\n") + row + " "), std::string::npos) << row;
+  }
+  EXPECT_EQ(run.out.find("FAILED"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find('\r'), std::string::npos) << "no control codes without a TTY";
+}
+
+TEST(tour, json_is_one_object_per_chapter_with_its_measurements) {
+  const auto run = run_command(TOUR_EXECUTABLE, {"--quick", "--requests", "3", "--json"});
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  const auto rows = json_lines(run.out);
+  ASSERT_EQ(rows.size(), 4U);
+  const std::vector<std::int64_t> peaks{1, 3, 3, 3};  // the server's own count
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i]["ok"], 3) << rows[i].dump();
+    EXPECT_EQ(rows[i]["server_peak_in_flight"], peaks[i]) << rows[i].dump();
+    EXPECT_TRUE(rows[i]["tour_row"].is_string());
+  }
+  EXPECT_GE(rows[0]["wall_s"].get<double>(), 3 * 0.2) << "sequential: N x d at least";
+}
+
+TEST(tour, a_failing_chapter_is_reported_and_the_exit_status_says_so) {
+  const auto run = run_command(TOUR_EXECUTABLE, {"--quick", "--requests", "2", "--url",
+                                                 testing::closed_port_url()});
+  EXPECT_EQ(run.exit_status, 1) << run.out;
+  EXPECT_NE(run.out.find("01 sequential             FAILED: 2 of 2 requests failed"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("03 curl multi             FAILED"), std::string::npos) << run.out;
+}
+
+TEST(tour, bad_arguments_exit_2) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--requests", "0"}, {"--delay", "-1"}, {"--url", "ftp://x"}, {"--what"}}) {
+    const auto run = run_command(TOUR_EXECUTABLE, args);
+    EXPECT_EQ(run.exit_status, 2) << args[0];
+    EXPECT_NE(run.err.find("tour: " + args[0]), std::string::npos) << run.err;
+  }
+}
+
+}  // namespace
+}  // namespace inflight::tour
