@@ -33,7 +33,8 @@ transfer_batch::~transfer_batch() {
 }
 
 void transfer_batch::start() {
-  const std::size_t first = std::min(slots_.size(), how_.max_in_flight.value_or(slots_.size()));
+  const std::size_t first =
+      std::min(slots_.size(), how_.max_in_flight.value_or(slots_.size()));
   while (added_ < first) add_next();
 }
 
@@ -69,7 +70,8 @@ void transfer_batch::harvest() {
     slot& s = *static_cast<slot*>(owner);
 
     check(curl_multi_remove_handle(multi_.get(), easy), "curl_multi_remove_handle");
-    records_[s.transfer.record.index] = harness::end_transfer(easy, s.transfer, result, clock_);
+    records_[s.transfer.record.index] =
+        harness::end_transfer(easy, s.transfer, result, clock_);
     s.easy.reset();  // exactly once: this handle is never seen again
     ++harvested_;
     if (added_ < slots_.size()) add_next();  // the refill: keep K in flight

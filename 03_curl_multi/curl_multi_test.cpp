@@ -22,9 +22,12 @@ enum class variant { poll_driver, socket_epoll, socket_poll };
 
 std::string name_of(variant v) {
   switch (v) {
-    case variant::poll_driver: return "poll_driver";
-    case variant::socket_epoll: return "socket_action_epoll";
-    case variant::socket_poll: return "socket_action_poll";
+    case variant::poll_driver:
+      return "poll_driver";
+    case variant::socket_epoll:
+      return "socket_action_epoll";
+    case variant::socket_poll:
+      return "socket_action_poll";
   }
   return "?";
 }
@@ -36,7 +39,9 @@ class curl_multi_test : public testing::with_server,
                                              settings how = {}) {
     transfer_batch batch(urls, how, clock);
     switch (GetParam()) {
-      case variant::poll_driver: run_with_poll(batch); break;
+      case variant::poll_driver:
+        run_with_poll(batch);
+        break;
       case variant::socket_epoll:
         run_with_socket_action(batch, *poller::make(poller::backend::epoll));
         break;
@@ -93,13 +98,12 @@ TEST_P(curl_multi_test, max_in_flight_keeps_exactly_k_and_finishes_every_request
 }
 
 TEST_P(curl_multi_test, each_failure_keeps_its_cause_and_none_is_lost) {
-  const std::vector<std::string> urls{
-      delay_url(0.05),
-      server.url() + "/status/500",
-      server.url() + "/unstable?failure_rate=1",
-      testing::closed_port_url(),
-      server.url() + "/hang",
-      delay_url(0.05)};
+  const std::vector<std::string> urls{delay_url(0.05),
+                                      server.url() + "/status/500",
+                                      server.url() + "/unstable?failure_rate=1",
+                                      testing::closed_port_url(),
+                                      server.url() + "/hang",
+                                      delay_url(0.05)};
   settings how;
   how.timeout_s = 0.3;
   const auto records = fetch(urls, how);
@@ -108,7 +112,8 @@ TEST_P(curl_multi_test, each_failure_keeps_its_cause_and_none_is_lost) {
   EXPECT_TRUE(records[0].ok()) << records[0].error;
   EXPECT_EQ(records[1].error, "HTTP 500");
   EXPECT_EQ(records[2].error, "HTTP 500");
-  EXPECT_NE(records[3].error.find("Failed to connect"), std::string::npos) << records[3].error;
+  EXPECT_NE(records[3].error.find("Failed to connect"), std::string::npos)
+      << records[3].error;
   EXPECT_NE(records[4].error.find("timed out"), std::string::npos) << records[4].error;
   EXPECT_TRUE(records[5].ok()) << records[5].error;
   std::size_t ok = 0;

@@ -16,8 +16,9 @@ std::size_t ensure_descriptors(std::size_t needed) {
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
   if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
     rlimit raised = limit;
-    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? needed
-                                                       : std::min<rlim_t>(limit.rlim_max, needed);
+    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY
+                          ? needed
+                          : std::min<rlim_t>(limit.rlim_max, needed);
     if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
   }
   if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {

@@ -33,8 +33,8 @@ int main(int argc, char** argv) {
   try {
     const std::size_t n = options.urls.empty() ? options.requests : options.urls.size();
     const bool server_here = options.url.empty() && options.urls.empty();
-    ch03::ensure_descriptors(
-        ch03::descriptors_needed(std::min(n, how.max_in_flight.value_or(n)), server_here));
+    ch03::ensure_descriptors(ch03::descriptors_needed(
+        std::min(n, how.max_in_flight.value_or(n)), server_here));
 
     harness::session session{chapter.name, options};
     const harness::run_clock clock;

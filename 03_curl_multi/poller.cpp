@@ -48,7 +48,8 @@ class poll_poller final : public poller {
     for (const auto& p : fds_) {
       if (p.revents == 0) continue;
       ready_.push_back({p.fd, (p.revents & (POLLIN | POLLHUP)) != 0,
-                        (p.revents & POLLOUT) != 0, (p.revents & (POLLERR | POLLNVAL)) != 0});
+                        (p.revents & POLLOUT) != 0,
+                        (p.revents & (POLLERR | POLLNVAL)) != 0});
     }
     return ready_;
   }
@@ -83,8 +84,8 @@ class epoll_poller final : public poller {
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
   }
   std::span<const readiness_event> wait(int timeout_ms) override {
-    const int n = ::epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()),
-                               timeout_ms);
+    const int n = ::epoll_wait(epoll_fd_, events_.data(),
+                               static_cast<int>(events_.size()), timeout_ms);
     if (n < 0 && errno != EINTR) fail("epoll_wait");
     ready_.clear();
     for (int i = 0; i < n; ++i) {

@@ -33,9 +33,10 @@ int on_socket(CURL* /*easy*/, curl_socket_t fd, int what, void* user, void* /*so
 // libcurl: "call me with CURL_SOCKET_TIMEOUT in timeout_ms" (-1: no timer).
 int on_timer(CURLM* /*multi*/, long timeout_ms, void* user) {
   auto& loop = *static_cast<loop_state*>(user);
-  loop.deadline = timeout_ms < 0 ? std::nullopt
-                                 : std::optional(clock::now() +
-                                                 std::chrono::milliseconds(timeout_ms));
+  loop.deadline =
+      timeout_ms < 0
+          ? std::nullopt
+          : std::optional(clock::now() + std::chrono::milliseconds(timeout_ms));
   return 0;
 }
 // [/snippet]
@@ -52,8 +53,8 @@ struct unhook_callbacks {
 
 int wait_ms(const loop_state& loop) {
   if (!loop.deadline) return 1000;  // no timer: wake once a second regardless
-  const auto left = std::chrono::ceil<std::chrono::milliseconds>(*loop.deadline -
-                                                                 clock::now());
+  const auto left =
+      std::chrono::ceil<std::chrono::milliseconds>(*loop.deadline - clock::now());
   return static_cast<int>(std::clamp<long>(left.count(), 0, 1000));
 }
 
@@ -63,9 +64,11 @@ int wait_ms(const loop_state& loop) {
 void run_with_socket_action(transfer_batch& batch, poller& readiness) {
   loop_state loop{&readiness, std::nullopt};
   CURLM* multi = batch.multi();
-  check(curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, on_socket), "CURLMOPT_SOCKETFUNCTION");
+  check(curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, on_socket),
+        "CURLMOPT_SOCKETFUNCTION");
   check(curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, &loop), "CURLMOPT_SOCKETDATA");
-  check(curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, on_timer), "CURLMOPT_TIMERFUNCTION");
+  check(curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, on_timer),
+        "CURLMOPT_TIMERFUNCTION");
   check(curl_multi_setopt(multi, CURLMOPT_TIMERDATA, &loop), "CURLMOPT_TIMERDATA");
   const unhook_callbacks unhook{multi};
 
@@ -74,7 +77,8 @@ void run_with_socket_action(transfer_batch& batch, poller& readiness) {
   while (!batch.done()) {
     for (const readiness_event& e : readiness.wait(wait_ms(loop))) {
       const int flags = (e.readable ? CURL_CSELECT_IN : 0) |
-                        (e.writable ? CURL_CSELECT_OUT : 0) | (e.error ? CURL_CSELECT_ERR : 0);
+                        (e.writable ? CURL_CSELECT_OUT : 0) |
+                        (e.error ? CURL_CSELECT_ERR : 0);
       check(curl_multi_socket_action(multi, e.fd, flags, &running), "socket_action");
     }
     if (loop.deadline && clock::now() >= *loop.deadline) {

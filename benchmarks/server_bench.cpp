@@ -27,10 +27,22 @@ void threads_engine(benchmark::State& state) {
   server_under_load(state, mock::engine_kind::threads);
 }
 
-BENCHMARK(events_engine)->Arg(10)->Arg(1000)->Arg(10000)
-    ->UseRealTime()->Iterations(1)->Repetitions(3)->Unit(benchmark::kMillisecond);
-BENCHMARK(threads_engine)->Arg(10)->Arg(100)->Arg(1000)
-    ->UseRealTime()->Iterations(1)->Repetitions(3)->Unit(benchmark::kMillisecond);
+BENCHMARK(events_engine)
+    ->Arg(10)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->UseRealTime()
+    ->Iterations(1)
+    ->Repetitions(3)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(threads_engine)
+    ->Arg(10)
+    ->Arg(100)
+    ->Arg(1000)
+    ->UseRealTime()
+    ->Iterations(1)
+    ->Repetitions(3)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace inflight::bench

@@ -30,7 +30,9 @@ long status_value(const std::string& path, const std::string& key) {
 
 // Writing 5 to clear_refs resets VmHWM, the kernel's peak-RSS mark (Linux 4.0+),
 // so each run reports its own peak rather than the largest run's so far.
-void reset_hwm(const std::string& clear_refs) { std::ofstream{clear_refs} << "5"; }
+void reset_hwm(const std::string& clear_refs) {
+  std::ofstream{clear_refs} << "5";
+}
 
 }  // namespace
 
@@ -41,13 +43,19 @@ server_process::server_process(mock::engine_kind engine, int threads) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, out[0]);
-  std::vector<std::string> args{MOCK_SERVER_EXE, "--port", "0", "--quiet", "--engine",
-                                mock::to_string(engine), "--threads", std::to_string(threads)};
+  std::vector<std::string> args{MOCK_SERVER_EXE,
+                                "--port",
+                                "0",
+                                "--quiet",
+                                "--engine",
+                                mock::to_string(engine),
+                                "--threads",
+                                std::to_string(threads)};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  const int spawned = posix_spawn(&pid_, MOCK_SERVER_EXE, &actions, nullptr, argv.data(),
-                                  environ);
+  const int spawned =
+      posix_spawn(&pid_, MOCK_SERVER_EXE, &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(out[1]);
   if (spawned != 0) {
@@ -114,21 +122,24 @@ void measure(benchmark::State& state, server_process& server, const workload& wo
     const auto n = static_cast<double>(work.requests);
     state.counters["requests_per_s"] = n / wall_s;
     state.counters["cpu_per_request_us"] = cpu_s / n * 1e6;
-    state.counters["peak_rss_kb"] = static_cast<double>(status_value("/proc/self/status", "VmHWM"));
+    state.counters["peak_rss_kb"] =
+        static_cast<double>(status_value("/proc/self/status", "VmHWM"));
     state.counters["server_rss_kb"] = static_cast<double>(server.peak_rss_kb());
     state.counters["threads"] = static_cast<double>(threads.size());
     state.counters["server_peak"] = static_cast<double>(peak);
-    state.counters["queue_p99_ms"] = stats ? (*stats)["queue_ms"]["p99"].get<double>() : -1;
+    state.counters["queue_p99_ms"] =
+        stats ? (*stats)["queue_ms"]["p99"].get<double>() : -1;
     state.ResumeTiming();
 
     if (failed > 0) {
-      state.SkipWithError((std::to_string(failed) + " requests failed; first: " + first_error)
-                              .c_str());
+      state.SkipWithError(
+          (std::to_string(failed) + " requests failed; first: " + first_error).c_str());
       break;
     }
     if (peak < static_cast<std::int64_t>(work.expected_peak)) {
-      state.SkipWithError(("server peak in flight " + std::to_string(peak) + " < expected " +
-                           std::to_string(work.expected_peak) + ": it did not keep up")
+      state.SkipWithError(("server peak in flight " + std::to_string(peak) +
+                           " < expected " + std::to_string(work.expected_peak) +
+                           ": it did not keep up")
                               .c_str());
       break;
     }

@@ -62,8 +62,9 @@ std::variant<server_options, cli_help, cli_error> parse_command_line(int argc,
           options.threads > 100000)
         return cli_error{shown + ": expected a whole number from 1 to 100000"};
     } else {  // --max-delay
-      if (!parse_whole(value, options.max_delay_s) || !std::isfinite(options.max_delay_s) ||
-          options.max_delay_s < 0 || options.max_delay_s > 3600)
+      if (!parse_whole(value, options.max_delay_s) ||
+          !std::isfinite(options.max_delay_s) || options.max_delay_s < 0 ||
+          options.max_delay_s > 3600)
         return cli_error{shown + ": expected seconds from 0 to 3600"};
     }
   }

@@ -29,19 +29,27 @@ namespace inflight::mock {
 namespace {
 
 using clock = std::chrono::steady_clock;
-constexpr int listen_backlog = 4096;       // libevent's default is 128: too few for 10k
+constexpr int listen_backlog = 4096;  // libevent's default is 128: too few for 10k
 constexpr ev_ssize_t max_header_bytes = 16 * 1024;  // request line + headers
 
 const char* method_name(evhttp_cmd_type command) {
   switch (command) {
-    case EVHTTP_REQ_GET: return "GET";
-    case EVHTTP_REQ_POST: return "POST";
-    case EVHTTP_REQ_HEAD: return "HEAD";
-    case EVHTTP_REQ_PUT: return "PUT";
-    case EVHTTP_REQ_DELETE: return "DELETE";
-    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
-    case EVHTTP_REQ_PATCH: return "PATCH";
-    default: return "OTHER";
+    case EVHTTP_REQ_GET:
+      return "GET";
+    case EVHTTP_REQ_POST:
+      return "POST";
+    case EVHTTP_REQ_HEAD:
+      return "HEAD";
+    case EVHTTP_REQ_PUT:
+      return "PUT";
+    case EVHTTP_REQ_DELETE:
+      return "DELETE";
+    case EVHTTP_REQ_OPTIONS:
+      return "OPTIONS";
+    case EVHTTP_REQ_PATCH:
+      return "PATCH";
+    default:
+      return "OTHER";
   }
 }
 
@@ -59,7 +67,7 @@ struct pending {
   reply plan;
   double queue_ms;
   event* timer = nullptr;
-  event* watch = nullptr;    // fires when the client closes its end
+  event* watch = nullptr;  // fires when the client closes its end
   bool client_left = false;
   bool dripping = false;  // /drip: headers sent, body going out piece by piece
   std::size_t sent = 0;   // /drip: body bytes sent so far
@@ -106,7 +114,8 @@ events_engine::events_engine(const server_options& options) : engine(options, "e
 
   base_ = event_base_new();
   http_ = evhttp_new(base_);
-  if (base_ == nullptr || http_ == nullptr) throw std::runtime_error("libevent: out of memory");
+  if (base_ == nullptr || http_ == nullptr)
+    throw std::runtime_error("libevent: out of memory");
   evhttp_set_max_headers_size(http_, max_header_bytes);
   evhttp_set_allowed_methods(http_, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
                                         EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
@@ -168,8 +177,8 @@ void events_engine::on_request(evhttp_request* req, void* self) {
   auto* engine = static_cast<events_engine*>(self);
   auto* connection = evhttp_request_get_connection(req);
 
-  request in{method_name(evhttp_request_get_command(req)), evhttp_request_get_uri(req), {},
-             ""};
+  request in{
+      method_name(evhttp_request_get_command(req)), evhttp_request_get_uri(req), {}, ""};
   const auto* headers = evhttp_request_get_input_headers(req);
   for (const auto* h = headers->tqh_first; h != nullptr; h = h->next.tqe_next)
     in.headers.emplace_back(h->key, h->value);
@@ -182,7 +191,8 @@ void events_engine::on_request(evhttp_request* req, void* self) {
   std::optional<double> queue_ms;
   const auto it = engine->accepted_.find(evhttp_connection_get_bufferevent(connection));
   if (it != engine->accepted_.end()) {
-    queue_ms = std::chrono::duration<double, std::milli>(clock::now() - it->second).count();
+    queue_ms =
+        std::chrono::duration<double, std::milli>(clock::now() - it->second).count();
     engine->accepted_.erase(it);
   }
 
@@ -225,7 +235,8 @@ void events_engine::answer(pending* op) {
   evhttp_add_header(out, "Server-Timing", server_timing(op->queue_ms, op->plan).c_str());
   if (op->plan.drip.count() > 0) {
     // Content-Length up front, so evhttp streams the body without chunking.
-    evhttp_add_header(out, "Content-Length", std::to_string(op->plan.body.size()).c_str());
+    evhttp_add_header(out, "Content-Length",
+                      std::to_string(op->plan.body.size()).c_str());
     evhttp_send_reply_start(op->req, op->plan.status, nullptr);
     op->dripping = true;
     return schedule(op, op->plan.drip / op->plan.drip_chunks);

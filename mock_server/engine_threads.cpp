@@ -53,10 +53,9 @@ class threads_engine final : public server::engine {
     http_.Delete(".*", handler).Patch(".*", handler).Options(".*", handler);
 
     errno = 0;
-    port_ = options_.port == 0 ? http_.bind_to_any_port(options_.host)
-                               : (http_.bind_to_port(options_.host, options_.port)
-                                      ? options_.port
-                                      : -1);
+    port_ = options_.port == 0
+                ? http_.bind_to_any_port(options_.host)
+                : (http_.bind_to_port(options_.host, options_.port) ? options_.port : -1);
     if (port_ <= 0) throw std::runtime_error(listen_error(options_, errno));
     ::listen(listen_fd_, listen_backlog);
 

@@ -4,9 +4,9 @@
 #include "mock_server/routes.hpp"
 
 #include <charconv>
-#include <cstdio>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <random>
 #include <stdexcept>
@@ -70,7 +70,8 @@ void allow_only(const params& query, std::initializer_list<std::string_view> nam
     for (auto name : names) known = known || key == name;
     if (known) continue;
     std::string accepted;
-    for (auto name : names) accepted += (accepted.empty() ? "" : ", ") + std::string(name);
+    for (auto name : names)
+      accepted += (accepted.empty() ? "" : ", ") + std::string(name);
     throw bad_request(400, "unknown parameter '" + key + "' (accepted: " +
                                (accepted.empty() ? "none" : accepted) + ")");
   }
@@ -152,7 +153,8 @@ reply delay(const std::string& path, const params& query, request_stats& stats,
   } else {  // "/delay?ms=N&jitter_ms=J&seed=S"
     allow_only(query, {"ms", "jitter_ms", "seed"});
     const auto it = query.find("ms");
-    if (it == query.end()) throw bad_request(400, "missing parameter 'ms' (milliseconds)");
+    if (it == query.end())
+      throw bad_request(400, "missing parameter 'ms' (milliseconds)");
     ms = parse_number(it->second, "ms");
     if (ms < 0) throw bad_request(400, "ms must not be negative, got " + it->second);
     if (const auto j = query.find("jitter_ms"); j != query.end()) {
@@ -243,8 +245,9 @@ reply get(const request& req, const params& query) {
 reply dispatch(const request& req, request_stats& stats, const server_options& options) {
   const auto q = req.target.find('?');
   const std::string path = percent_decode(req.target.substr(0, q));
-  const params query =
-      q == std::string::npos ? params{} : parse_query(std::string_view(req.target).substr(q + 1));
+  const params query = q == std::string::npos
+                           ? params{}
+                           : parse_query(std::string_view(req.target).substr(q + 1));
 
   if (path == "/stats/reset") {
     if (req.method != "POST") throw bad_request(405, "use POST /stats/reset");
@@ -253,7 +256,8 @@ reply dispatch(const request& req, request_stats& stats, const server_options& o
     r.counted = false;
     return r;
   }
-  if (req.method != "GET") throw bad_request(405, req.method + " is not allowed here; use GET");
+  if (req.method != "GET")
+    throw bad_request(405, req.method + " is not allowed here; use GET");
   if (path == "/stats") {
     const auto s = stats.snapshot();
     auto r = json_reply(200, {{"engine", s.engine},
@@ -262,10 +266,11 @@ reply dispatch(const request& req, request_stats& stats, const server_options& o
                               {"in_flight", s.in_flight},
                               {"peak_in_flight", s.peak_in_flight},
                               {"routes", s.routes},
-                              {"queue_ms", {{"p50", s.queue_p50_ms},
-                                            {"p99", s.queue_p99_ms},
-                                            {"max", s.queue_max_ms},
-                                            {"samples", s.queue_samples}}},
+                              {"queue_ms",
+                               {{"p50", s.queue_p50_ms},
+                                {"p99", s.queue_p99_ms},
+                                {"max", s.queue_max_ms},
+                                {"samples", s.queue_samples}}},
                               {"waited_for_thread", s.waited_for_thread},
                               {"worker_threads", s.worker_threads}});
     r.counted = false;
@@ -290,8 +295,8 @@ reply dispatch(const request& req, request_stats& stats, const server_options& o
 
 std::string route_key(const std::string& target) {
   const auto path = target.substr(0, target.find('?'));
-  for (const char* known : {"/delay", "/status", "/bytes", "/get", "/drip", "/unstable",
-                            "/hang", "/stats"}) {
+  for (const char* known :
+       {"/delay", "/status", "/bytes", "/get", "/drip", "/unstable", "/hang", "/stats"}) {
     const std::string k = known;
     if (path == k || path.rfind(k + "/", 0) == 0) return k;
   }
@@ -315,10 +320,13 @@ reply route(const request& req, request_stats& stats, const server_options& opti
 std::string server_timing(double queue_ms, const reply& plan) {
   const auto delay_ms = std::chrono::duration<double, std::milli>(plan.delay).count();
   char buffer[96];
-  std::snprintf(buffer, sizeof buffer, "queue;dur=%.3f, delay;dur=%.3f", queue_ms, delay_ms);
+  std::snprintf(buffer, sizeof buffer, "queue;dur=%.3f, delay;dur=%.3f", queue_ms,
+                delay_ms);
   return buffer;
 }
 
-std::string error_body(const std::string& message) { return json{{"error", message}}.dump(); }
+std::string error_body(const std::string& message) {
+  return json{{"error", message}}.dump();
+}
 
 }  // namespace inflight::mock

@@ -26,14 +26,28 @@ server::server(server_options options) : options_(std::move(options)) {
   url_ = "http://" + options_.host + ":" + std::to_string(options_.port);
 }
 
-server::~server() { stop(); }
+server::~server() {
+  stop();
+}
 
-const std::string& server::url() const { return url_; }
-int server::port() const { return options_.port; }
-const server_options& server::options() const { return options_; }
+const std::string& server::url() const {
+  return url_;
+}
+int server::port() const {
+  return options_.port;
+}
+const server_options& server::options() const {
+  return options_;
+}
 
-stats_snapshot server::stats() const { return engine_->counters().snapshot(); }
-void server::reset_stats() { engine_->counters().reset(); }
-void server::stop() { engine_->stop(); }
+stats_snapshot server::stats() const {
+  return engine_->counters().snapshot();
+}
+void server::reset_stats() {
+  engine_->counters().reset();
+}
+void server::stop() {
+  engine_->stop();
+}
 
 }  // namespace inflight::mock

@@ -21,9 +21,9 @@ struct server_options {
   std::string host = "127.0.0.1";
   int port = 0;  // 0: any free port
   engine_kind engine = engine_kind::events;
-  int threads = 1024;        // threads engine: the most requests served at once
-  double max_delay_s = 10.0; // longest delay a client may ask for (httpbin's cap)
-  bool quiet = true;         // false: log warnings (e.g. "all threads busy") to stderr
+  int threads = 1024;         // threads engine: the most requests served at once
+  double max_delay_s = 10.0;  // longest delay a client may ask for (httpbin's cap)
+  bool quiet = true;          // false: log warnings (e.g. "all threads busy") to stderr
 };
 
 // What /stats reports, as numbers. "In flight" counts requests whose handler
@@ -31,10 +31,10 @@ struct server_options {
 // /stats/reset themselves are never counted.
 struct stats_snapshot {
   std::string engine;
-  std::uint64_t served = 0;          // answered, or abandoned by their client
-  std::uint64_t abandoned = 0;       // of those, the client left before the answer
+  std::uint64_t served = 0;     // answered, or abandoned by their client
+  std::uint64_t abandoned = 0;  // of those, the client left before the answer
   std::int64_t in_flight = 0;
-  std::int64_t peak_in_flight = 0;   // since start or the last reset
+  std::int64_t peak_in_flight = 0;              // since start or the last reset
   std::map<std::string, std::uint64_t> routes;  // "/delay" -> count, ...
   // Time from the connection being accepted to its first request's handler
   // starting: near zero unless the server is past its capacity.
@@ -42,8 +42,9 @@ struct stats_snapshot {
   double queue_p99_ms = 0;
   double queue_max_ms = 0;
   std::uint64_t queue_samples = 0;
-  std::uint64_t waited_for_thread = 0;  // threads engine: connections queued behind a full pool
-  int worker_threads = 0;               // threads engine: workers started so far
+  std::uint64_t waited_for_thread =
+      0;                   // threads engine: connections queued behind a full pool
+  int worker_threads = 0;  // threads engine: workers started so far
 };
 
 class server {

@@ -33,7 +33,8 @@ void request_stats::set_worker_threads(int count) {
   worker_threads_ = count;
 }
 
-std::uint64_t request_stats::next_in_sequence(const std::string& key, std::uint64_t seed) {
+std::uint64_t request_stats::next_in_sequence(const std::string& key,
+                                              std::uint64_t seed) {
   const std::scoped_lock lock(mutex_);
   return sequences_[{key, seed}]++;
 }
@@ -70,7 +71,8 @@ stats_snapshot request_stats::snapshot() const {
   // Sorting happens outside the lock so /stats never stalls the handlers.
   s.queue_p50_ms = percentile(samples, 50);
   s.queue_p99_ms = percentile(samples, 99);
-  s.queue_max_ms = samples.empty() ? 0 : *std::max_element(samples.begin(), samples.end());
+  s.queue_max_ms =
+      samples.empty() ? 0 : *std::max_element(samples.begin(), samples.end());
   return s;
 }
 

@@ -22,7 +22,9 @@ namespace inflight::mock {
 class growing_thread_pool final : public httplib::TaskQueue {
  public:
   growing_thread_pool(int max_threads, request_stats& stats, bool quiet)
-      : max_threads_(static_cast<std::size_t>(max_threads)), stats_(stats), quiet_(quiet) {}
+      : max_threads_(static_cast<std::size_t>(max_threads)),
+        stats_(stats),
+        quiet_(quiet) {}
 
   // Called by httplib's accept loop with the job for one new connection.
   void enqueue(std::function<void()> job) override;

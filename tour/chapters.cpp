@@ -8,9 +8,14 @@ constexpr std::size_t pool_size = 4;
 std::vector<chapter_run> chapter_runs(std::size_t requests) {
   const std::string p = std::to_string(std::min(pool_size, requests));
   return {
-      {"01 sequential", "01_sync", {}, "one at a time: the program waits for each answer"},
+      {"01 sequential",
+       "01_sync",
+       {},
+       "one at a time: the program waits for each answer"},
       {"02 thread per request", "02_threads", {}, "all wait together, one thread each"},
-      {"02 pool of " + p + " threads", "02_threads", {"--max-in-flight", p},
+      {"02 pool of " + p + " threads",
+       "02_threads",
+       {"--max-in-flight", p},
        "waves of " + p + ": ceil(N/" + p + ") x the delay"},
       {"03 curl multi", "03_curl_multi", {}, "all in flight on one thread"},
   };

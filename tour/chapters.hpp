@@ -12,10 +12,10 @@
 namespace inflight::tour {
 
 struct chapter_run {
-  std::string label;       // "02 a thread per request"
-  std::string executable;  // "02_threads"
+  std::string label;              // "02 a thread per request"
+  std::string executable;         // "02_threads"
   std::vector<std::string> args;  // beyond --url, --requests, --delay, --json
-  std::string reading;     // "all wait together, one thread each"
+  std::string reading;            // "all wait together, one thread each"
 };
 
 // Every row of the table, in the order the course teaches them.

@@ -24,10 +24,12 @@ std::string slurp(const std::filesystem::path& path) {
 
 }  // namespace
 
-child_result run_child(const std::string& executable, const std::vector<std::string>& args,
+child_result run_child(const std::string& executable,
+                       const std::vector<std::string>& args,
                        const std::function<void(double elapsed_s)>& waiting) {
   namespace fs = std::filesystem;
-  const auto stem = fs::temp_directory_path() / ("inflight_tour_" + std::to_string(getpid()));
+  const auto stem =
+      fs::temp_directory_path() / ("inflight_tour_" + std::to_string(getpid()));
   const auto out_path = fs::path(stem.string() + ".out");
   const auto err_path = fs::path(stem.string() + ".err");
 
@@ -46,8 +48,8 @@ child_result run_child(const std::string& executable, const std::vector<std::str
 
   child_result result;
   pid_t pid = 0;
-  const int error = posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv.data(),
-                                environ);
+  const int error =
+      posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (error != 0) {
     result.how_it_ended = "cannot start " + executable + ": " + std::strerror(error);
@@ -58,7 +60,8 @@ child_result run_child(const std::string& executable, const std::vector<std::str
   int status = 0;
   while (waitpid(pid, &status, WNOHANG) == 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    waiting(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    waiting(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   if (WIFEXITED(status)) {
     result.exit_status = WEXITSTATUS(status);

@@ -9,7 +9,7 @@
 namespace inflight::tour {
 
 struct child_result {
-  int exit_status = -1;  // -1: it did not exit normally
+  int exit_status = -1;      // -1: it did not exit normally
   std::string how_it_ended;  // "exit 1", "killed by signal 11", "cannot start ..."
   std::string out;
   std::string err;
@@ -18,7 +18,8 @@ struct child_result {
 // Runs `executable args...` to the end, calling `waiting` about every 100 ms
 // while it runs (the tour's progress line). Output goes to temporary files,
 // not pipes, so a chatty child never blocks on a full pipe.
-child_result run_child(const std::string& executable, const std::vector<std::string>& args,
+child_result run_child(const std::string& executable,
+                       const std::vector<std::string>& args,
                        const std::function<void(double elapsed_s)>& waiting);
 
 }  // namespace inflight::tour

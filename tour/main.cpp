@@ -37,14 +37,16 @@ tour_options parse(std::span<char*> args) {
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string_view arg = args[i];
     auto value = [&]() -> std::string_view {
-      if (i + 1 >= args.size()) throw harness::usage_error(std::string(arg) + ": needs a value");
+      if (i + 1 >= args.size())
+        throw harness::usage_error(std::string(arg) + ": needs a value");
       return args[++i];
     };
     if (arg == "--help" || arg == "-h") {
       std::cout << usage_text;
       std::exit(0);
     } else if (arg == "--requests") {
-      options.requests = static_cast<std::size_t>(harness::parse_whole(arg, value(), 1, 1000));
+      options.requests =
+          static_cast<std::size_t>(harness::parse_whole(arg, value(), 1, 1000));
     } else if (arg == "--delay") {
       options.delay_s = harness::parse_seconds(arg, value(), 0, 10);
     } else if (arg == "--quick") {
@@ -52,7 +54,8 @@ tour_options parse(std::span<char*> args) {
     } else if (arg == "--url") {
       options.url = value();
       if (options.url.rfind("http://", 0) != 0)
-        throw harness::usage_error("--url: expected http://HOST:PORT, got '" + options.url + "'");
+        throw harness::usage_error("--url: expected http://HOST:PORT, got '" +
+                                   options.url + "'");
     } else if (arg == "--json") {
       options.json = true;
     } else {
@@ -87,37 +90,43 @@ int main(int argc, char** argv) {
   const bool live = isatty(STDERR_FILENO) != 0 && !options.json;
   if (!options.json)
     std::cout << "inflight tour: " << options.requests << " requests of "
-              << harness::format_number(options.delay_s) << " s each, against the delay server at "
-              << options.url << "\n\n";
+              << harness::format_number(options.delay_s)
+              << " s each, against the delay server at " << options.url << "\n\n";
 
   std::vector<tour::row_result> rows;
   bool all_ok = true;
   for (const auto& run : tour::chapter_runs(options.requests)) {
-    if (!options.json) std::cout << "== " << run.label << " (" << run.executable << ")\n" << std::flush;
-    std::vector<std::string> args{"--url", options.url, "--requests",
-                                  std::to_string(options.requests), "--delay",
-                                  harness::format_number(options.delay_s), "--json"};
+    if (!options.json)
+      std::cout << "== " << run.label << " (" << run.executable << ")\n" << std::flush;
+    std::vector<std::string> args{"--url",      options.url,
+                                  "--requests", std::to_string(options.requests),
+                                  "--delay",    harness::format_number(options.delay_s),
+                                  "--json"};
     if (!options.json) args.emplace_back("--timeline");
     args.insert(args.end(), run.args.begin(), run.args.end());
     harness::reset_server_stats(options.url);
 
-    const auto child = tour::run_child((bin / run.executable).string(), args, [&](double t) {
-      if (!live) return;
-      const std::int64_t answered =
-          server ? static_cast<std::int64_t>(server->stats().served) : -1;
-      std::cerr << "\r   running: " << harness::format_fixed(t, 1) << " s";
-      if (answered >= 0) std::cerr << ", " << answered << "/" << options.requests << " answered";
-      std::cerr << std::flush;
-    });
+    const auto child =
+        tour::run_child((bin / run.executable).string(), args, [&](double t) {
+          if (!live) return;
+          const std::int64_t answered =
+              server ? static_cast<std::int64_t>(server->stats().served) : -1;
+          std::cerr << "\r   running: " << harness::format_fixed(t, 1) << " s";
+          if (answered >= 0)
+            std::cerr << ", " << answered << "/" << options.requests << " answered";
+          std::cerr << std::flush;
+        });
     if (live) std::cerr << "\r\033[K" << std::flush;
 
     tour::row_result row{run, std::nullopt, child.err, ""};
     auto parsed = nlohmann::json::parse(child.out, nullptr, /*allow_exceptions=*/false);
     if (parsed.is_object()) row.result = parsed;
     if (!row.result) {
-      row.error = child.how_it_ended + (child.err.empty() ? "" : ": " + harness::trimmed(child.err));
+      row.error = child.how_it_ended +
+                  (child.err.empty() ? "" : ": " + harness::trimmed(child.err));
     } else if (child.exit_status != 0) {
-      row.error = parsed["failed"].dump() + " of " + parsed["requests"].dump() + " requests failed";
+      row.error = parsed["failed"].dump() + " of " + parsed["requests"].dump() +
+                  " requests failed";
       if (!parsed["errors"].empty())
         row.error += " (first: " + parsed["errors"][0]["error"].get<std::string>() + ")";
     }
@@ -133,6 +142,7 @@ int main(int argc, char** argv) {
     }
     rows.push_back(std::move(row));
   }
-  if (!options.json) tour::print_table(std::cout, rows, options.requests, options.delay_s);
+  if (!options.json)
+    tour::print_table(std::cout, rows, options.requests, options.delay_s);
   return all_ok ? 0 : 1;
 }

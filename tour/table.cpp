@@ -54,9 +54,11 @@ void print_table(std::ostream& out, const std::vector<row_result>& rows,
         << right(mebibytes(r["peak_rss_kb"]), 10) << right(r["threads"].dump(), 8) << "  "
         << row.run.reading << "\n";
   }
-  out << "speedup: against one request at a time (" << harness::format_number(one_at_a_time)
+  out << "speedup: against one request at a time ("
+      << harness::format_number(one_at_a_time)
       << " s). in flight: the server's own count of requests it held at once.\n"
-      << "CPU, peak RSS, threads: the chapter's process (the server runs in the tour's).\n";
+      << "CPU, peak RSS, threads: the chapter's process (the server runs in the "
+         "tour's).\n";
 }
 
 }  // namespace inflight::tour

@@ -16,15 +16,16 @@ using testing::run_command;
 std::vector<nlohmann::json> json_lines(const std::string& out) {
   std::vector<nlohmann::json> lines;
   std::istringstream in{out};
-  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(nlohmann::json::parse(line));
   return lines;
 }
 
 TEST(tour, quick_run_prints_a_row_per_chapter) {
   const auto run = run_command(TOUR_EXECUTABLE, {"--quick", "--requests", "3"});
   ASSERT_EQ(run.exit_status, 0) << run.out << run.err;
-  for (const char* row : {"01 sequential", "02 thread per request", "02 pool of 3 threads",
-                          "03 curl multi"}) {
+  for (const char* row : {"01 sequential", "02 thread per request",
+                          "02 pool of 3 threads", "03 curl multi"}) {
     EXPECT_NE(run.out.find(std::string("\n") + row + " "), std::string::npos) << row;
   }
   EXPECT_EQ(run.out.find("FAILED"), std::string::npos) << run.out;
@@ -52,7 +53,8 @@ TEST(tour, a_failing_chapter_is_reported_and_the_exit_status_says_so) {
   EXPECT_NE(run.out.find("01 sequential             FAILED: 2 of 2 requests failed"),
             std::string::npos)
       << run.out;
-  EXPECT_NE(run.out.find("03 curl multi             FAILED"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("03 curl multi             FAILED"), std::string::npos)
+      << run.out;
 }
 
 TEST(tour, bad_arguments_exit_2) {
