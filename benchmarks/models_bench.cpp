@@ -1,0 +1,81 @@
+// Every model on the same job: N GETs of /delay/1 against the events engine.
+// Sequential stops at N = 10 (N = 100 would be 100 s a run) and a pool of 32
+// at N = 100 (ceil(1000/32) = 32 s); the rest go to 10,000 where they can.
+#include <benchmark/benchmark.h>
+
+#include "01_sync/sync.hpp"
+#include "02_threads/threads.hpp"
+#include "03_curl_multi/curl_multi.hpp"
+#include "03_curl_multi/fd_limit.hpp"
+#include "benchmarks/support.hpp"
+
+namespace inflight::bench {
+namespace {
+
+constexpr double delay_s = 1.0;
+constexpr double timeout_s = 60;
+constexpr std::size_t pool_workers = 32;
+
+server_process& events() {
+  return shared_server(mock::engine_kind::events);
+}
+
+std::size_t n_of(const benchmark::State& state) {
+  return static_cast<std::size_t>(state.range(0));
+}
+
+void sequential(benchmark::State& state) {
+  const auto n = n_of(state);
+  measure(state, events(), {n, delay_s, 1}, [](const auto& urls, const auto& clock) {
+    return ch01::fetch_all(urls, ch01::handle_policy::reuse, timeout_s, clock);
+  });
+}
+
+void thread_per_request(benchmark::State& state) {
+  const auto n = n_of(state);
+  ch03::ensure_descriptors(ch03::descriptors_needed(n, false));
+  ch02::set_thread_stack_kb(256);
+  measure(state, events(), {n, delay_s, n}, [](const auto& urls, const auto& clock) {
+    ch02::thread_cost cost;
+    return ch02::fetch_all_threads(urls, timeout_s, clock, cost);
+  });
+}
+
+void thread_pool(benchmark::State& state) {
+  const auto n = n_of(state);
+  measure(state, events(), {n, delay_s, std::min(n, pool_workers)},
+          [](const auto& urls, const auto& clock) {
+            return ch02::fetch_all_pool(urls, pool_workers, timeout_s, clock);
+          });
+}
+
+void curl_multi(benchmark::State& state, ch03::driver driver) {
+  const auto n = n_of(state);
+  ch03::ensure_descriptors(ch03::descriptors_needed(n, false));
+  measure(state, events(), {n, delay_s, n},
+          [driver](const auto& urls, const auto& clock) {
+            ch03::settings how;
+            how.how = driver;
+            return ch03::fetch_all(urls, how, clock);
+          });
+}
+void multi_poll_driver(benchmark::State& state) {
+  curl_multi(state, ch03::driver::poll);
+}
+void multi_socket_driver(benchmark::State& state) {
+  curl_multi(state, ch03::driver::socket_action);
+}
+
+#define INFLIGHT_MODEL(fn) \
+  BENCHMARK(fn)->UseRealTime()->Iterations(1)->Unit(benchmark::kMillisecond)
+
+INFLIGHT_MODEL(sequential)->Arg(1)->Arg(10);
+INFLIGHT_MODEL(thread_per_request)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+INFLIGHT_MODEL(thread_pool)->Arg(1)->Arg(10)->Arg(100);
+INFLIGHT_MODEL(multi_poll_driver)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+INFLIGHT_MODEL(multi_socket_driver)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+
+}  // namespace
+}  // namespace inflight::bench
+
+BENCHMARK_MAIN();
