@@ -92,7 +92,8 @@ struct checker {
                      " differs from the source (doc_check --fix rewrites it)");
       out.push_back(lines[i + 1]);
       out.insert(out.end(), source->begin(), source->end());
-      i = close - 1;  // the closing fence is copied by the next turn
+      if (close < lines.size()) out.push_back(lines[close]);
+      i = close;  // past the block: its fences are not prose
     }
     if (fix && out != lines) {
       std::ofstream rewrite{doc};
