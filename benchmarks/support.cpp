@@ -6,6 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+#include <event2/event.h>
+#include <httplib.h>
+
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -33,6 +37,16 @@ long status_value(const std::string& path, const std::string& key) {
 void reset_hwm(const std::string& clear_refs) {
   std::ofstream{clear_refs} << "5";
 }
+
+// What the run was made with, recorded in the JSON's context for the report.
+const bool context_recorded = [] {
+  benchmark::AddCustomContext("compiler", __VERSION__);
+  benchmark::AddCustomContext("libcurl", curl_version_info(CURLVERSION_NOW)->version);
+  benchmark::AddCustomContext("libevent", event_get_version());
+  benchmark::AddCustomContext("cpp_httplib", CPPHTTPLIB_VERSION);
+  benchmark::AddCustomContext("server", "mock_server in its own process");
+  return true;
+}();
 
 }  // namespace
 

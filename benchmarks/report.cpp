@@ -1,0 +1,150 @@
+// report: Google Benchmark JSON in, docs/results.md and SVG charts out.
+//   report OUT_DIR RESULT.json...
+// Every figure in results.md is read from the JSON: the median of the
+// repetitions, with the machine and library versions the run recorded.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "benchmarks/svg_chart.hpp"
+
+namespace fs = std::filesystem;
+using inflight::bench::series;
+using nlohmann::json;
+
+namespace {
+
+struct row {
+  std::string model;
+  double n = 0;
+  json median;  // the aggregate row, or the single run when there is one
+  std::string error;
+};
+
+std::string fixed(double value, int decimals) {
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(decimals);
+  out << value;
+  return out.str();
+}
+
+std::string seconds(double ms) {
+  return ms < 1000 ? fixed(ms, 1) + " ms" : fixed(ms / 1000, 3) + " s";
+}
+
+double counter(const json& run, const char* name) {
+  return run.contains(name) && run[name].is_number() ? run[name].get<double>() : 0;
+}
+
+// "thread_pool/100/iterations:1/real_time" -> ("thread_pool", 100)
+std::pair<std::string, double> split(const std::string& run_name) {
+  const auto a = run_name.find('/');
+  const auto b = run_name.find('/', a + 1);
+  return {run_name.substr(0, a), std::stod(run_name.substr(a + 1, b - a - 1))};
+}
+
+std::vector<row> rows_of(const json& results) {
+  std::map<std::string, row> by_run;
+  std::vector<std::string> order;
+  for (const auto& b : results["benchmarks"]) {
+    const std::string run_name = b.value("run_name", b["name"].get<std::string>());
+    auto [it, inserted] = by_run.try_emplace(run_name);
+    if (inserted) order.push_back(run_name);
+    row& r = it->second;
+    std::tie(r.model, r.n) = split(run_name);
+    if (b.value("error_occurred", false)) r.error = b.value("error_message", "error");
+    const bool is_median = b.value("aggregate_name", "") == "median";
+    if (is_median || (r.median.is_null() && b.value("run_type", "") == "iteration"))
+      r.median = b;
+  }
+  std::vector<row> rows;
+  for (const auto& name : order) rows.push_back(by_run[name]);
+  return rows;
+}
+
+void table(std::ostream& md, const std::vector<row>& rows) {
+  md << "| model | N | wall (median) | requests/s | CPU / request | client peak RSS | "
+        "server peak RSS | threads | server peak in flight |\n"
+     << "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+  for (const auto& r : rows) {
+    md << "| " << r.model << " | " << fixed(r.n, 0) << " | ";
+    if (!r.error.empty()) {
+      md << "skipped: " << r.error << " | | | | | | |\n";
+      continue;
+    }
+    const auto& m = r.median;
+    md << seconds(m["real_time"].get<double>()) << " | "
+       << fixed(counter(m, "requests_per_s"), 1) << " | "
+       << fixed(counter(m, "cpu_per_request_us"), 0) << " µs | "
+       << fixed(counter(m, "peak_rss_kb") / 1024, 1) << " MiB | "
+       << fixed(counter(m, "server_rss_kb") / 1024, 1) << " MiB | "
+       << fixed(counter(m, "threads"), 0) << " | " << fixed(counter(m, "server_peak"), 0)
+       << " |\n";
+  }
+}
+
+std::vector<series> lines(const std::vector<row>& rows, double (*y)(const json&)) {
+  std::vector<series> out;
+  for (const auto& r : rows) {
+    if (!r.error.empty() || r.median.is_null()) continue;
+    auto it =
+        std::find_if(out.begin(), out.end(), [&](auto& s) { return s.name == r.model; });
+    if (it == out.end()) it = out.insert(out.end(), series{r.model, {}});
+    if (const double v = y(r.median); v > 0) it->points.emplace_back(r.n, v);
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::cerr << "usage: report OUT_DIR RESULT.json...\n";
+    return 2;
+  }
+  const fs::path out_dir = argv[1];
+  fs::create_directories(out_dir / "charts");
+  std::ofstream md{out_dir / "results.md"};
+  md << "# Results\n\nMeasured by `scripts/benchmark.sh` (release build, Google "
+        "Benchmark, "
+        "each figure the median of its repetitions). Regenerate with the same command; "
+        "do not edit by hand.\n";
+  for (int i = 2; i < argc; ++i) {
+    std::ifstream in{argv[i]};
+    const json results = json::parse(in);
+    const auto& c = results["context"];
+    const std::string suite = fs::path(argv[i]).stem().string();
+    md << "\n## " << suite << "\n\n"
+       << "Run " << c.value("date", "?") << " on `" << c.value("host_name", "?")
+       << "`: " << c.value("num_cpus", 0) << " CPUs at " << c.value("mhz_per_cpu", 0)
+       << " MHz; " << c.value("compiler", "?") << "; libcurl " << c.value("libcurl", "?")
+       << "; libevent " << c.value("libevent", "?") << "; cpp-httplib "
+       << c.value("cpp_httplib", "?") << "; server: " << c.value("server", "?")
+       << ".\n\n";
+    const auto rows = rows_of(results);
+    table(md, rows);
+    const std::pair<const char*, std::vector<series>> charts[] = {
+        {"wall",
+         lines(rows, [](const json& m) { return m["real_time"].get<double>() / 1000; })},
+        {"cpu",
+         lines(rows, [](const json& m) { return counter(m, "cpu_per_request_us"); })},
+        {"rss",
+         lines(rows, [](const json& m) { return counter(m, "peak_rss_kb") / 1024; })}};
+    const char* y_labels[] = {"wall time (s)", "client CPU per request (µs)",
+                              "client peak RSS (MiB)"};
+    for (std::size_t k = 0; k < std::size(charts); ++k) {
+      const std::string file = "charts/" + suite + "_" + charts[k].first + ".svg";
+      std::ofstream{out_dir / file} << inflight::bench::log_log_chart(
+          suite + ": " + y_labels[k] + " vs N", "N (requests)", y_labels[k],
+          charts[k].second);
+      md << "\n![" << y_labels[k] << "](" << file << ")\n";
+    }
+  }
+  std::cout << "wrote " << (out_dir / "results.md").string() << "\n";
+  return 0;
+}
