@@ -1,0 +1,80 @@
+// 01_sync end to end, run the way a reader runs it.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/testing/command.hpp"
+#include "harness/testing/result_schema.hpp"
+#include "harness/testing/server_fixture.hpp"
+
+namespace inflight::ch01 {
+namespace {
+
+using testing::run_command;
+
+TEST(sync_main, runs_and_reports) {
+  const auto run = run_command(CH01_EXECUTABLE, {"--requests", "3", "--delay", "0.05"});
+  EXPECT_EQ(run.exit_status, 0) << run.err;
+  EXPECT_NE(run.out.find("3: 3 ok, 0 failed"), std::string::npos) << run.out;
+  EXPECT_NE(run.err.find("started the bundled delay server"), std::string::npos);
+}
+
+TEST(sync_main, json_is_only_the_result_object) {
+  const auto run =
+      run_command(CH01_EXECUTABLE, {"--requests", "3", "--delay", "0.05", "--json"});
+  EXPECT_EQ(run.exit_status, 0) << run.err;
+  const auto result = nlohmann::json::parse(run.out);  // throws if anything else is there
+  testing::expect_result_schema(result, "01_sync");
+  EXPECT_EQ(result["requests"], 3);
+  EXPECT_EQ(result["ok"], 3);
+  EXPECT_EQ(result["threads"], 1);
+  EXPECT_EQ(result["server_peak_in_flight"], 1);
+  EXPECT_GE(result["wall_s"].get<double>(), 3 * 0.05);
+}
+
+using sync_main_urls = testing::with_server;
+
+TEST_F(sync_main_urls, failed_requests_exit_1_and_are_listed_by_index) {
+  const std::string list = testing::write_temp_file(
+      "ch01_urls", "# a comment, then a blank line\n\n" + delay_url(0.01) + "\n" +
+                       server.url() + "/status/503\n" + testing::closed_port_url() +
+                       "\n");
+  const auto run = run_command(CH01_EXECUTABLE, {"--urls", list, "--json"});
+  EXPECT_EQ(run.exit_status, 1) << run.err;
+  const auto result = nlohmann::json::parse(run.out);
+  testing::expect_result_schema(result, "01_sync");
+  EXPECT_EQ(result["requests"], 3);
+  EXPECT_EQ(result["failed"], 2);
+  EXPECT_EQ(result["errors"][0]["index"], 1);
+  EXPECT_EQ(result["errors"][0]["error"], "HTTP 503");
+  EXPECT_EQ(result["errors"][1]["index"], 2);
+  EXPECT_TRUE(result["delay_s"].is_null());
+  EXPECT_TRUE(result["server_peak_in_flight"].is_null()) << "--urls: no server to ask";
+}
+
+TEST(sync_main, every_bad_argument_exits_2_naming_the_option) {
+  const std::vector<std::vector<std::string>> bad{
+      {"--requests", "0"},      {"--requests", "abc"},
+      {"--requests", "-5"},     {"--delay", "-1"},
+      {"--delay", "11"},        {"--delay", "nan"},
+      {"--url", "ftp://x"},     {"--timeout", "0"},
+      {"--max-in-flight", "4"}, {"--urls", "/nonexistent/list"},
+      {"--requests"},           {"--fresh-handle=yes"}};
+  for (const auto& args : bad) {
+    const auto run = run_command(CH01_EXECUTABLE, args);
+    const std::string option = args[0].substr(0, args[0].find('='));
+    EXPECT_EQ(run.exit_status, 2) << args[0];
+    EXPECT_NE(run.err.find("01_sync: " + option + ":"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("usage:"), std::string::npos) << run.err;
+    EXPECT_TRUE(run.out.empty()) << run.out;
+  }
+}
+
+TEST(sync_main, help_exits_0_and_lists_the_chapter_option) {
+  const auto run = run_command(CH01_EXECUTABLE, {"--help"});
+  EXPECT_EQ(run.exit_status, 0);
+  EXPECT_NE(run.out.find("--fresh-handle"), std::string::npos) << run.out;
+}
+
+}  // namespace
+}  // namespace inflight::ch01

@@ -1,0 +1,66 @@
+// 02_threads: N blocking GETs on threads, one per request, or with
+// --max-in-flight P a fixed pool of P. The lesson is in
+// thread_per_request.cpp and pool.cpp.
+#include <iostream>
+#include <system_error>
+
+#include "02_threads/threads.hpp"
+#include "harness/session.hpp"
+
+using namespace inflight;
+
+// glibc reserves 8 MiB per thread (the `ulimit -s` default). A blocking curl
+// transfer needs a small fraction of that; 256 KiB leaves ample headroom.
+#if defined(__SANITIZE_THREAD__)
+// Workaround: ThreadSanitizer keeps ~0.7 MiB of state per thread in
+// thread-local storage, which glibc carves out of each thread's stack. Below
+// 1 MiB pthread_create fails with EINVAL.
+constexpr std::size_t default_stack_kb = 1024;
+#else
+constexpr std::size_t default_stack_kb = 256;
+#endif
+
+int main(int argc, char** argv) {
+  std::size_t stack_kb = default_stack_kb;
+  const harness::chapter_spec chapter{
+      "02_threads",
+      "N blocking GETs on threads: one std::jthread each, or a pool of P",
+      "P: a fixed pool of P worker threads instead of one thread per request",
+      {{"--stack-kb", "KB",
+        "KiB of stack per thread (default " + std::to_string(default_stack_kb) +
+            "; glibc's own: 8192)",
+        [&stack_kb](std::string_view v) {
+          stack_kb =
+              static_cast<std::size_t>(harness::parse_whole("--stack-kb", v, 64, 65536));
+        }}}};
+  const harness::run_options options = harness::parse_or_exit(chapter, argc, argv);
+  try {
+    harness::session session{chapter.name, options};
+    ch02::set_thread_stack_kb(stack_kb);  // before the first request thread starts
+    const harness::run_clock clock;
+    if (!options.max_in_flight) {
+      ch02::thread_cost cost;
+      auto records =
+          ch02::fetch_all_threads(session.urls(), options.timeout_s, clock, cost);
+      const auto notes = ch02::describe(cost, records.size());
+      return session.finish(
+          {"a std::jthread per request", harness::model_shape::concurrent},
+          std::move(records), clock, notes);
+    }
+    const std::size_t workers = *options.max_in_flight;
+    auto records =
+        ch02::fetch_all_pool(session.urls(), workers, options.timeout_s, clock);
+    return session.finish({"a fixed pool of " + std::to_string(workers) + " threads",
+                           harness::model_shape::pool, workers},
+                          std::move(records), clock);
+  } catch (const std::system_error& e) {
+    // Thread creation fails with EAGAIN past the thread or memory limits, and
+    // with EINVAL when the stack cannot hold the thread's own bookkeeping.
+    std::cerr << chapter.name << ": cannot start a thread: " << e.what()
+              << " (try --max-in-flight, or a larger --stack-kb)\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << chapter.name << ": " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,40 @@
+// Chapter 02: the blocking GET of chapter 01 on many threads at once, first
+// one std::jthread per request, then a fixed pool of P workers. Leaves out, on
+// purpose, any way to wait without a thread: that is chapter 03.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "harness/record.hpp"
+
+namespace inflight::ch02 {
+
+// What starting the threads cost, measured by the thread-per-request model.
+struct thread_cost {
+  double spawn_s = 0;         // creating all N threads, from the first to the last
+  int alive_after_spawn = 0;  // threads in the process once the last had started
+};
+
+// One std::jthread per URL, each with its own easy handle; returns when all
+// have finished. Records come back in URL order.
+std::vector<harness::request_record> fetch_all_threads(
+    const std::vector<std::string>& urls, double timeout_s,
+    const harness::run_clock& clock, thread_cost& cost);
+
+// A fixed pool of `workers` threads; every URL is a task, and each result comes
+// back through its std::future. At most `workers` requests are ever in flight.
+std::vector<harness::request_record> fetch_all_pool(const std::vector<std::string>& urls,
+                                                    std::size_t workers, double timeout_s,
+                                                    const harness::run_clock& clock);
+
+// Stack reserved for each thread started from now on, in KiB. std::jthread has
+// no way to ask for a stack size, so this changes the process-wide default.
+void set_thread_stack_kb(std::size_t kb);
+std::size_t thread_stack_kb();
+
+// The thread cost as report lines, e.g. "thread creation  1000 threads in ...".
+std::vector<std::string> describe(const thread_cost& cost, std::size_t threads);
+
+}  // namespace inflight::ch02

@@ -1,0 +1,90 @@
+// The run report: expected time per model shape, the JSON contract, and
+// threads counted from the records rather than from the model's claim.
+#include "harness/report.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "harness/testing/result_schema.hpp"
+
+namespace inflight::harness {
+namespace {
+
+request_record record(std::size_t index, long thread, std::string error = "") {
+  request_record r;
+  r.index = index;
+  r.url = "http://127.0.0.1:1/delay/1";
+  r.start_s = static_cast<double>(index);
+  r.end_s = r.start_s + 1;
+  r.status = error.empty() ? 200 : 500;
+  r.thread = thread;
+  r.error = std::move(error);
+  return r;
+}
+
+run_result five_requests(model_info model) {
+  run_result result{"99_test", std::move(model), 1.0, {}, {}, {}};
+  for (std::size_t i = 0; i < 5; ++i) result.records.push_back(record(i, 100 + i % 2));
+  result.measured.wall_s = 2.5;
+  return result;
+}
+
+TEST(report, expected_time_follows_the_model_shape) {
+  EXPECT_EQ(five_requests({"seq", model_shape::sequential}).expected_s(), 5.0);
+  EXPECT_EQ(five_requests({"pool", model_shape::pool, 2}).expected_s(),
+            3.0);  // ceil(5/2)
+  EXPECT_EQ(five_requests({"all", model_shape::concurrent}).expected_s(), 1.0);
+  run_result urls = five_requests({"seq", model_shape::sequential});
+  urls.delay_s.reset();
+  EXPECT_FALSE(urls.expected_s().has_value()) << "no d to go by with --urls";
+  EXPECT_EQ(urls.sequential_s(), 5.0) << "the sum of the request times";
+}
+
+TEST(report, threads_are_the_distinct_threads_in_the_records) {
+  EXPECT_EQ(five_requests({"seq", model_shape::sequential}).threads(), 2);
+}
+
+TEST(report, json_follows_the_schema_and_lists_each_failure) {
+  run_result result = five_requests({"pool", model_shape::pool, 2});
+  result.records[3] = record(3, 100, "HTTP 500");
+  result.measured.server_peak_in_flight = 2;
+  const nlohmann::json json = to_json(result);
+  testing::expect_result_schema(json, "99_test");
+  EXPECT_EQ(json["ok"], 4);
+  EXPECT_EQ(json["failed"], 1);
+  EXPECT_EQ(json["errors"], nlohmann::json::parse(R"([{"index":3,"error":"HTTP 500"}])"));
+  EXPECT_EQ(json["server_peak_in_flight"], 2);
+  EXPECT_EQ(json["expected_s"], 3.0);
+}
+
+TEST(report, unknowns_are_null_in_json_and_said_in_text) {
+  run_result result = five_requests({"seq", model_shape::sequential});
+  result.delay_s.reset();
+  const nlohmann::json json = to_json(result);
+  testing::expect_result_schema(json, "99_test");
+  EXPECT_TRUE(json["server_peak_in_flight"].is_null());
+  EXPECT_TRUE(json["expected_s"].is_null());
+  std::ostringstream text;
+  print_report(text, result, /*per_request=*/true);
+  EXPECT_NE(text.str().find("server peak  unknown"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("#4"), std::string::npos) << "one line per request";
+}
+
+TEST(report, text_says_how_close_the_run_came_to_the_model) {
+  run_result result = five_requests({"pool", model_shape::pool, 2});
+  result.measured.wall_s = 3.3;  // expected 3.0
+  result.records[1] = record(1, 101, "Failed to connect to 127.0.0.1 port 1");
+  std::ostringstream text;
+  print_report(text, result, /*per_request=*/false);
+  const std::string out = text.str();
+  EXPECT_NE(out.find("5: 4 ok, 1 failed"), std::string::npos) << out;
+  EXPECT_NE(out.find("3.000 s (ceil(N/P) x d, P = 2 at a time): 10.0% over"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("1.52x"), std::string::npos) << out;  // 5 s / 3.3 s
+  EXPECT_NE(out.find("Failed to connect"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace inflight::harness

@@ -1,0 +1,82 @@
+// Starting or finding the server, and reporting the run.
+#include "harness/session.hpp"
+
+#include <unistd.h>
+
+#include <iostream>
+
+#include "harness/process_stats.hpp"
+#include "harness/server_stats.hpp"
+#include "harness/text.hpp"
+#include "harness/timeline.hpp"
+#include "harness/trace.hpp"
+
+namespace inflight::harness {
+
+namespace {
+
+constexpr std::size_t default_timeline_max = 50;  // a TTY shows it up to this N
+
+}  // namespace
+
+session::session(std::string chapter, run_options options)
+    : chapter_{std::move(chapter)}, options_{std::move(options)} {
+  if (!options_.urls.empty()) {
+    urls_ = options_.urls;  // real URLs: there is no server of ours to ask
+    return;
+  }
+  server_url_ = options_.url;
+  if (server_url_.empty()) {
+    server_ = std::make_unique<mock::server>(mock::server_options{});
+    server_url_ = server_->url();
+    std::cerr << chapter_ << ": no --url given, so started the bundled delay server ("
+              << mock::to_string(server_->options().engine) << " engine) at "
+              << server_url_ << "\n";
+  }
+  stats_known_ = reset_server_stats(server_url_);
+  const std::string url = server_url_ + "/delay/" + format_number(options_.delay_s);
+  urls_.assign(options_.requests, url);
+}
+
+int session::finish(const model_info& model, std::vector<request_record> records,
+                    const run_clock& clock, std::vector<std::string> notes) {
+  measurements measured;
+  measured.wall_s = clock.now_s();  // first, before anything below adds to it
+  measured.cpu_s = process_cpu_s() - clock.cpu_at_start_s();
+  measured.peak_rss_kb = peak_rss_kb();
+  measured.server_in_process = server_ != nullptr;
+  if (stats_known_) measured.server_peak_in_flight = read_server_peak(server_url_);
+
+  run_result result{chapter_,           model,           std::nullopt, measured,
+                    std::move(records), std::move(notes)};
+  if (options_.urls.empty()) result.delay_s = options_.delay_s;
+
+  const bool tty = isatty(STDOUT_FILENO) != 0;
+  const bool timeline =
+      options_.timeline ||
+      (tty && !options_.json && result.records.size() <= default_timeline_max);
+  // With --json, stdout carries only the JSON: an asked-for timeline goes to stderr.
+  std::ostream& timeline_out = options_.json ? std::cerr : std::cout;
+  if (timeline) {
+    const int fd = options_.json ? STDERR_FILENO : STDOUT_FILENO;
+    timeline_out << render_timeline(result.records, measured.wall_s, detect_terminal(fd))
+                 << "\n";
+  }
+  if (options_.json) {
+    std::cout << to_json(result).dump() << "\n";
+  } else {
+    print_report(std::cout, result, !options_.urls.empty());
+  }
+  int status = result.failed() > 0 ? 1 : 0;
+  if (!options_.trace_file.empty()) {
+    try {
+      write_trace(options_.trace_file, chapter_, result.records);
+    } catch (const std::exception& e) {
+      std::cerr << chapter_ << ": " << e.what() << "\n";
+      status = 1;
+    }
+  }
+  return status;
+}
+
+}  // namespace inflight::harness

@@ -1,0 +1,23 @@
+// Running a chapter executable from a test, the way a reader would, and
+// capturing what it printed and how it exited.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace inflight::testing {
+
+struct command_result {
+  int exit_status = -1;  // -1: killed by a signal
+  std::string out;
+  std::string err;
+};
+
+// Runs `executable args...` with stdin from /dev/null and waits for it.
+command_result run_command(const std::string& executable,
+                           const std::vector<std::string>& args);
+
+// A file in the test's temporary directory holding `text`; returns its path.
+std::string write_temp_file(const std::string& name, const std::string& text);
+
+}  // namespace inflight::testing

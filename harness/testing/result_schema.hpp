@@ -1,0 +1,13 @@
+// The --json result object of DESIGN.md, checked key by key.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace inflight::testing {
+
+// Adds a GoogleTest failure for every key that is missing or of the wrong
+// type, and when ok + failed != requests or errors does not match failed.
+void expect_result_schema(const nlohmann::json& result, const std::string& chapter);
+
+}  // namespace inflight::testing

@@ -1,0 +1,39 @@
+// A GoogleTest fixture that runs the bundled server (events engine) on a free
+// loopback port for each test, and builds the URLs the tests fetch.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "harness/text.hpp"
+#include "harness/transfer.hpp"
+#include "mock_server/server.hpp"
+
+namespace inflight::testing {
+
+class with_server : public ::testing::Test {
+ protected:
+  harness::curl_library curl;  // before the server and any request thread
+  mock::server server{};
+
+  [[nodiscard]] std::string delay_url(double delay_s) const {
+    return server.url() + "/delay/" + harness::format_number(delay_s);
+  }
+  [[nodiscard]] std::vector<std::string> delay_urls(std::size_t n, double delay_s) const {
+    return std::vector<std::string>(n, delay_url(delay_s));
+  }
+};
+
+// A port nobody listens on: a server's, just after it stopped. Connecting to
+// it is refused at once.
+inline std::string closed_port_url() {
+  mock::server gone{};
+  const std::string url = gone.url() + "/get";
+  gone.stop();
+  return url;
+}
+
+}  // namespace inflight::testing

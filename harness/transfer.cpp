@@ -1,0 +1,85 @@
+// libcurl set-up and result reading shared by every chapter.
+#include "harness/transfer.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "harness/process_stats.hpp"
+
+namespace inflight::harness {
+
+namespace {
+
+// libcurl calls this for each piece of the body as it arrives. Returning less
+// than size * nmemb would abort the transfer, so we always take it all.
+std::size_t count_body(char* /*data*/, std::size_t size, std::size_t nmemb, void* user) {
+  static_cast<request_record*>(user)->bytes += size * nmemb;
+  return size * nmemb;
+}
+
+long info_long(CURL* easy, CURLINFO info) {
+  long value = 0;
+  if (const CURLcode code = curl_easy_getinfo(easy, info, &value); code != CURLE_OK) {
+    throw_curl_error("curl_easy_getinfo", code);
+  }
+  return value;
+}
+
+}  // namespace
+
+void throw_curl_error(const char* what, CURLcode code) {
+  throw std::runtime_error(std::string(what) + ": " + curl_easy_strerror(code));
+}
+
+curl_library::curl_library() {
+  if (const CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT); code != CURLE_OK) {
+    throw_curl_error("curl_global_init", code);
+  }
+}
+
+curl_library::~curl_library() {
+  curl_global_cleanup();
+}
+
+easy_handle make_easy() {
+  easy_handle easy{curl_easy_init()};
+  if (!easy) throw std::runtime_error("curl_easy_init failed");
+  return easy;
+}
+
+void begin_transfer(CURL* easy, transfer& t, double timeout_s, const run_clock& clock) {
+  t.error_buffer[0] = '\0';
+  set_option(easy, CURLOPT_URL, t.record.url.c_str());
+  set_option(easy, CURLOPT_WRITEFUNCTION, count_body);
+  set_option(easy, CURLOPT_WRITEDATA, &t.record);
+  set_option(easy, CURLOPT_ERRORBUFFER, t.error_buffer.data());
+  set_option(easy, CURLOPT_TIMEOUT_MS, std::lround(timeout_s * 1000));
+  // No signals: curl's timeouts would otherwise use SIGALRM, which is not
+  // safe with several threads (libcurl's thread-safety rules).
+  set_option(easy, CURLOPT_NOSIGNAL, 1L);
+  set_option(easy, CURLOPT_FOLLOWLOCATION, 1L);  // like a browser or `requests`
+  set_option(easy, CURLOPT_MAXREDIRS, 5L);
+  t.record.start_s = clock.now_s();
+}
+
+request_record end_transfer(CURL* easy, transfer& t, CURLcode result,
+                            const run_clock& clock) {
+  request_record& r = t.record;
+  r.end_s = clock.now_s();
+  r.thread = current_thread_id();
+  r.status = info_long(easy, CURLINFO_RESPONSE_CODE);
+  r.connections = info_long(easy, CURLINFO_NUM_CONNECTS);
+  if (result != CURLE_OK) {
+    // The error buffer says more than the code ("Failed to connect to
+    // 127.0.0.1 port 9: Connection refused" rather than "Couldn't connect").
+    r.error =
+        t.error_buffer[0] != '\0' ? t.error_buffer.data() : curl_easy_strerror(result);
+  } else if (r.status >= 400) {
+    r.error = "HTTP " + std::to_string(r.status);
+  }
+  // The handle may be reused for another transfer: stop it pointing at ours.
+  set_option(easy, CURLOPT_ERRORBUFFER, static_cast<char*>(nullptr));
+  return r;
+}
+
+}  // namespace inflight::harness

@@ -1,0 +1,66 @@
+// The libcurl bookkeeping every chapter shares: initialising the library,
+// owning easy handles, and turning a finished transfer into a request_record.
+// The lesson (who calls curl_easy_perform, on which thread, and when) stays in
+// the chapters; this file is only what they would otherwise each copy.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include "harness/record.hpp"
+
+namespace inflight::harness {
+
+// curl_global_init once, before any thread that might use curl starts, and
+// curl_global_cleanup after the last one ended: libcurl's thread rules.
+class curl_library {
+ public:
+  curl_library();
+  ~curl_library();
+  curl_library(const curl_library&) = delete;
+  curl_library& operator=(const curl_library&) = delete;
+};
+
+struct easy_cleanup {
+  void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
+};
+using easy_handle = std::unique_ptr<CURL, easy_cleanup>;
+
+// A new easy handle; throws std::runtime_error if curl cannot make one.
+easy_handle make_easy();
+
+// curl_easy_setopt, with its return code checked: throws std::runtime_error
+// naming curl's reason (e.g. an option this libcurl was built without).
+template <typename Value>
+void set_option(CURL* easy, CURLoption option, Value value);
+
+// One GET in progress. It owns the buffers curl writes into, so it must stay
+// where it is (not be moved) between begin_transfer and end_transfer.
+struct transfer {
+  request_record record;
+  std::array<char, CURL_ERROR_SIZE> error_buffer{};
+};
+
+// Points `easy` at record.url with the timeout, a byte-counting body sink and
+// the error buffer, and stamps the start time. The body is counted and
+// dropped: a real client would keep or parse it.
+void begin_transfer(CURL* easy, transfer& t, double timeout_s, const run_clock& clock);
+
+// Stamps the end time and the thread, and reads what happened: curl's own
+// message for a transport error, "HTTP <code>" for a status >= 400.
+request_record end_transfer(CURL* easy, transfer& t, CURLcode result,
+                            const run_clock& clock);
+
+void throw_curl_error(const char* what, CURLcode code);
+
+template <typename Value>
+void set_option(CURL* easy, CURLoption option, Value value) {
+  if (const CURLcode code = curl_easy_setopt(easy, option, value); code != CURLE_OK) {
+    throw_curl_error("curl_easy_setopt", code);
+  }
+}
+
+}  // namespace inflight::harness

@@ -1,0 +1,37 @@
+// Reading the server's own count over HTTP, and "unknown" where there is
+// no /stats to read.
+#include "harness/server_stats.hpp"
+
+#include <gtest/gtest.h>
+
+#include "harness/testing/server_fixture.hpp"
+#include "harness/transfer.hpp"
+
+namespace inflight::harness {
+namespace {
+
+using server_stats_test = testing::with_server;
+
+TEST_F(server_stats_test, reads_the_peak_and_resets_it) {
+  const run_clock clock;
+  const easy_handle easy = make_easy();
+  transfer t;
+  t.record.url = delay_url(0.01);
+  begin_transfer(easy.get(), t, 5, clock);
+  const request_record r =
+      end_transfer(easy.get(), t, curl_easy_perform(easy.get()), clock);
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(read_server_peak(server.url()), 1);
+  EXPECT_TRUE(reset_server_stats(server.url()));
+  EXPECT_EQ(read_server_peak(server.url()), 0);
+}
+
+TEST_F(server_stats_test, a_server_without_stats_is_unknown) {
+  // /status/404 stands in for a server that has no /stats route.
+  EXPECT_FALSE(reset_server_stats(server.url() + "/status/404"));
+  EXPECT_FALSE(read_server_peak(server.url() + "/status/404").has_value());
+  EXPECT_FALSE(read_server_peak(testing::closed_port_url()).has_value());
+}
+
+}  // namespace
+}  // namespace inflight::harness
