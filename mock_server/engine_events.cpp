@@ -9,8 +9,10 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -58,6 +60,19 @@ timeval to_timeval(std::chrono::microseconds duration) {
   return timeval{static_cast<time_t>(us / 1'000'000),
                  static_cast<suseconds_t>(us % 1'000'000)};
 }
+
+// libevent logs to stderr by default, and at a descriptor limit it logs every
+// failed accept(): thousands of lines. We say each distinct message once.
+void log_once(int severity, const char* message) {
+  static std::mutex mutex;
+  static std::unordered_set<std::string> said;
+  if (severity < EVENT_LOG_WARN) return;
+  const std::scoped_lock lock(mutex);
+  if (said.insert(message).second)
+    std::fprintf(stderr, "mock_server: libevent: %s\n", message);
+}
+
+void quiet_log(int, const char*) {}
 
 class events_engine;
 
@@ -111,6 +126,8 @@ events_engine::events_engine(const server_options& options) : engine(options, "e
   // stop() wakes the loop from another thread: libevent must be told to lock.
   static std::once_flag threads_enabled;
   std::call_once(threads_enabled, [] { evthread_use_pthreads(); });
+  // Process-wide: the last engine started decides (one server per process is usual).
+  event_set_log_callback(options_.quiet ? quiet_log : log_once);
 
   base_ = event_base_new();
   http_ = evhttp_new(base_);
