@@ -91,7 +91,13 @@ class threads_engine final : public server::engine {
 
 void threads_engine::handle(const httplib::Request& hreq, httplib::Response& res) {
   request req{hreq.method, hreq.target, {}, hreq.remote_addr};
-  for (const auto& [name, value] : hreq.headers) req.headers.emplace_back(name, value);
+  for (const auto& [name, value] : hreq.headers) {
+    // httplib adds the connection's addresses as if they were headers.
+    if (name == "LOCAL_ADDR" || name == "LOCAL_PORT" || name == "REMOTE_ADDR" ||
+        name == "REMOTE_PORT")
+      continue;
+    req.headers.emplace_back(name, value);
+  }
 
   auto plan = route(req, stats_, options_);
   const auto queue_ms = growing_thread_pool::take_queue_ms();
