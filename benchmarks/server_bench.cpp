@@ -33,7 +33,6 @@ BENCHMARK(events_engine)
     ->Arg(10000)
     ->UseRealTime()
     ->Iterations(1)
-    ->Repetitions(3)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(threads_engine)
     ->Arg(10)
@@ -41,7 +40,6 @@ BENCHMARK(threads_engine)
     ->Arg(1000)
     ->UseRealTime()
     ->Iterations(1)
-    ->Repetitions(3)
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace
