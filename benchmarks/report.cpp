@@ -100,6 +100,30 @@ std::vector<series> lines(const std::vector<row>& rows, double (*y)(const json&)
   return out;
 }
 
+// The Python and Node programs of the original lesson, one JSON line each.
+void peers(std::ostream& md, const fs::path& file) {
+  md << "\n## Peers\n\nThe original lesson's programs, run by `scripts/benchmark.sh` "
+        "against the same server (events engine) with the same `/delay/1` workload: "
+        "Python's blocking `requests` loop, Python's asyncio + aiohttp `gather`, and "
+        "Node's `fetch` with `Promise.all`.\n\n"
+     << "| program | N | wall | CPU | peak RSS | ok |\n| --- | ---: | ---: | ---: | ---: "
+        "| ---: |\n";
+  std::ifstream in{file};
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    const json p = json::parse(line);
+    md << "| " << p.value("model", "?") << " | ";
+    if (p.contains("skipped") || p.contains("error")) {
+      md << "| skipped: " << p.value("skipped", p.value("error", "")) << " | | | |\n";
+      continue;
+    }
+    md << p["requests"].get<int>() << " | " << seconds(p["wall_s"].get<double>() * 1000)
+       << " | " << fixed(p["cpu_s"].get<double>(), 3) << " s | "
+       << fixed(p["peak_rss_kb"].get<double>() / 1024, 1) << " MiB | "
+       << p["ok"].get<int>() << " |\n";
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -115,6 +139,10 @@ int main(int argc, char** argv) {
         "each figure the median of its repetitions). Regenerate with the same command; "
         "do not edit by hand.\n";
   for (int i = 2; i < argc; ++i) {
+    if (fs::path(argv[i]).extension() == ".jsonl") {
+      peers(md, argv[i]);
+      continue;
+    }
     std::ifstream in{argv[i]};
     const json results = json::parse(in);
     const auto& c = results["context"];

@@ -4,6 +4,8 @@
 #   scripts/benchmark.sh                 every suite, 3 repetitions
 #   scripts/benchmark.sh models_bench    one suite
 # Run it on an otherwise idle machine: the figures are wall times.
+# The Python and Node peers run when their runtimes are installed
+# (scripts/setup.sh --peers), and are skipped with a note when not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,12 +13,44 @@ scripts/setup.sh
 cmake --preset release >/dev/null
 cmake --build --preset release
 
-suites=("${@:-server_bench models_bench}")
 out=build/release/bench
 mkdir -p "$out"
-for suite in ${suites[@]}; do
+rm -f "$out"/*.json "$out"/*.jsonl
+suites=("$@")
+[[ ${#suites[@]} -gt 0 ]] || suites=(server_bench models_bench)
+for suite in "${suites[@]}"; do
   echo "== $suite" >&2
   "build/release/bin/$suite" --benchmark_repetitions=3 \
     --benchmark_out="$out/$suite.json" --benchmark_out_format=json
 done
-build/release/bin/report docs "$out"/*.json
+
+# Peers: the original lesson's programs against the same server, same workload.
+peers="$out/peers.jsonl"
+build/release/bin/mock_server --port 0 --quiet > "$out/server.txt" &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true' EXIT
+sleep 0.5
+url=$(awk '{print $3}' "$out/server.txt")
+run_peer() {  # name, command...
+  echo "== peer: $*" >&2
+  "${@:2}" >> "$peers" || echo "{\"model\": \"$1\", \"error\": \"failed\"}" >> "$peers"
+}
+if /usr/bin/python3 -c 'import requests' 2>/dev/null; then
+  run_peer requests /usr/bin/python3 benchmarks/peers/sync_requests.py "$url" 10 1
+else
+  echo '{"model": "Python requests", "skipped": "python3-requests not installed"}' >> "$peers"
+fi
+for n in 10 100 1000; do
+  if /usr/bin/python3 -c 'import aiohttp' 2>/dev/null; then
+    run_peer aiohttp /usr/bin/python3 benchmarks/peers/async_aiohttp.py "$url" "$n" 1
+  elif [[ $n == 10 ]]; then
+    echo '{"model": "Python aiohttp", "skipped": "python3-aiohttp not installed"}' >> "$peers"
+  fi
+  if command -v node >/dev/null; then
+    run_peer node node benchmarks/peers/fetch_all.mjs "$url" "$n" 1
+  elif [[ $n == 10 ]]; then
+    echo '{"model": "Node fetch", "skipped": "nodejs not installed"}' >> "$peers"
+  fi
+done
+
+build/release/bin/report docs "$out"/*.json "$peers"

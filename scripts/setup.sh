@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Installs what inflight needs to build and test, and nothing else.
+#   scripts/setup.sh          the build and test dependencies
+#   scripts/setup.sh --peers  also Python (requests, aiohttp) and Node, for the
+#                             benchmark's side-by-side with the original lesson
 # Idempotent: when everything is present it prints nothing and exits 0.
 # When it cannot install (not root and no password-less sudo) it prints the
 # exact command to run and exits 1.
@@ -16,6 +19,12 @@ debian_packages=(
   libbenchmark-dev                      # benchmarks
   clang-format                          # the format check CI runs
 )
+if [[ "${1:-}" == "--peers" ]]; then
+  debian_packages+=(python3-requests python3-aiohttp nodejs)
+elif [[ $# -gt 0 ]]; then
+  echo "usage: scripts/setup.sh [--peers]" >&2
+  exit 2
+fi
 brew_packages=(cmake ninja pkg-config curl libevent cpp-httplib nlohmann-json
                googletest google-benchmark clang-format)
 
