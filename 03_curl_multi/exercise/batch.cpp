@@ -1,0 +1,100 @@
+// Exercise 03: the refill pattern and the harvest. A copy of
+// 03_curl_multi/batch.cpp with start() and harvest() left for you; adding a
+// transfer (add_next) and the bookkeeping are given. Both drivers
+// (poll_driver.cpp, socket_driver.cpp) call start() once and harvest() after
+// every wake-up. The solution is ../batch.cpp: try first.
+//
+// Run the chapter's tests against this file (docs/workshop.md, "Exercises"):
+//   cmake --preset exercises && cmake --build --preset exercises
+//   ctest --preset exercises -L ch03
+// You are done when every ch03 test passes, on both drivers.
+#include "03_curl_multi/batch.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace inflight::ch03 {
+
+void check(CURLMcode code, const char* call) {
+  if (code != CURLM_OK)
+    throw std::runtime_error(std::string(call) + ": " + curl_multi_strerror(code));
+}
+
+transfer_batch::transfer_batch(const std::vector<std::string>& urls, const settings& how,
+                               const harness::run_clock& clock)
+    : multi_(curl_multi_init()), records_(urls.size()), how_(how), clock_(clock) {
+  if (!multi_) throw std::runtime_error("curl_multi_init failed");
+  all_at_once_ = !how.max_in_flight || *how.max_in_flight >= urls.size();
+  slots_.reserve(urls.size());
+  for (std::size_t i = 0; i < urls.size(); ++i) {
+    auto s = std::make_unique<slot>();
+    s->transfer.record.index = i;
+    s->transfer.record.url = urls[i];
+    slots_.push_back(std::move(s));
+  }
+}
+
+transfer_batch::~transfer_batch() {
+  // A transfer still added (we are unwinding from an error) is removed before
+  // its easy handle is freed: libcurl's rule for every added handle.
+  for (const auto& s : slots_)
+    if (s->easy) curl_multi_remove_handle(multi_.get(), s->easy.get());
+}
+
+void transfer_batch::start() {
+  // TODO(exercise 03, step 1): add the first transfers, calling add_next()
+  // once for each: all of them when how_.max_in_flight is empty, otherwise
+  // the first K = *how_.max_in_flight (or all of them, if there are fewer).
+  // add_next() adds slot number added_ and counts it.
+  throw std::logic_error(
+      "exercise 03: start() is yours to write: see the TODO in "
+      "03_curl_multi/exercise/batch.cpp");
+}
+
+void transfer_batch::add_next() {
+  slot& s = *slots_[added_];
+  s.easy = harness::make_easy();
+  harness::begin_transfer(s.easy.get(), s.transfer, how_.timeout_s, clock_);
+  // CURLOPT_PRIVATE lets a finished handle lead us back to its slot.
+  harness::set_option(s.easy.get(), CURLOPT_PRIVATE, static_cast<void*>(&s));
+  if (all_at_once_) {
+    // Nothing can be reused when every transfer is in flight at once, so tell
+    // curl not to look: Debian 12's curl (7.88) walks every connection to the
+    // host on each new transfer, which at N = 10,000 costs seconds of CPU
+    // (curl/curl#2369). With --max-in-flight K the K connections are reused.
+    harness::set_option(s.easy.get(), CURLOPT_FRESH_CONNECT, 1L);
+    harness::set_option(s.easy.get(), CURLOPT_FORBID_REUSE, 1L);
+  }
+  check(curl_multi_add_handle(multi_.get(), s.easy.get()), "curl_multi_add_handle");
+  ++added_;
+}
+
+void transfer_batch::harvest() {
+  // TODO(exercise 03, step 2): read every finished transfer off the multi
+  // handle. Loop while `curl_multi_info_read(multi_.get(), &queued)` returns
+  // a CURLMsg*; skip a message whose ->msg is not CURLMSG_DONE. For each one:
+  //   1. take its easy handle (message->easy_handle) and its result
+  //      (message->data.result). Read the result now: the message belongs to
+  //      the multi handle and is gone once the handle is removed;
+  //   2. find its slot: curl_easy_getinfo(easy, CURLINFO_PRIVATE, &owner)
+  //      gives back the slot* that add_next() stored (owner is a void*);
+  //   3. curl_multi_remove_handle (wrap it in check(...)), then
+  //        records_[index] = harness::end_transfer(easy, s.transfer, result, clock_)
+  //      with index = s.transfer.record.index;
+  //   4. free the easy handle, s.easy.reset() (the destructor removes every
+  //      handle still set), and count it, ++harvested_ (done() compares that
+  //      with the number of URLs);
+  //   5. the refill: if some URL has not been added yet (added_ < slots_.size()),
+  //      add_next(), so that K stay in flight.
+  // Exactly once per transfer: that is how `ok + failed == requests` holds.
+  throw std::logic_error(
+      "exercise 03: harvest() is yours to write: see the TODO in "
+      "03_curl_multi/exercise/batch.cpp");
+}
+
+std::vector<harness::request_record> transfer_batch::take_records() {
+  return std::move(records_);
+}
+
+}  // namespace inflight::ch03
