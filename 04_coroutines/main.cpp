@@ -1,0 +1,76 @@
+// 04_coroutines: every request in flight at once on one thread, written as
+// coroutines. The story, like asyncio.run(main()): parse the options, make
+// room for the sockets, find the server, create the tasks and gather them on
+// the event loop, report.
+#include <iostream>
+
+#include "03_curl_multi/fd_limit.hpp"
+#include "04_coroutines/coroutines.hpp"
+#include "harness/session.hpp"
+#include "harness/text.hpp"
+
+using namespace inflight;
+
+namespace {
+
+enum class demo { none, stall, offload };
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  demo shown = demo::none;
+  const harness::chapter_spec chapter{
+      "04_coroutines",
+      "N GETs in flight at once on one thread, as C++20 coroutines (co_await)",
+      "requests holding a permit of the semaphore at once; the others wait for one",
+      {{"--demo", "stall|offload",
+        "request 0 makes a blocking call: straight from its coroutine (stall) or "
+        "through to_thread (offload)",
+        [&shown](std::string_view value) {
+          if (value == "stall") {
+            shown = demo::stall;
+          } else if (value == "offload") {
+            shown = demo::offload;
+          } else {
+            throw harness::usage_error("--demo: expected 'stall' or 'offload', got '" +
+                                       std::string(value) + "'");
+          }
+        }}}};
+  const harness::run_options options = harness::parse_or_exit(chapter, argc, argv);
+  ch04::settings how;
+  how.max_in_flight = options.max_in_flight;
+  how.timeout_s = options.timeout_s;
+  try {
+    const std::size_t n = options.urls.empty() ? options.requests : options.urls.size();
+    const bool server_here = options.url.empty() && options.urls.empty();
+    ch03::ensure_descriptors(ch03::descriptors_needed(
+        std::min(n, how.max_in_flight.value_or(n)), server_here));
+
+    harness::session session{chapter.name, options};
+    const harness::run_clock clock;
+    ch04::event_loop loop{clock};
+    const bool bounded = how.max_in_flight && *how.max_in_flight < n;
+    harness::model_info model{
+        "coroutines on one event loop (co_await)",
+        bounded ? harness::model_shape::pool : harness::model_shape::concurrent,
+        how.max_in_flight.value_or(n)};
+    // [snippet:main]
+    if (shown == demo::none) {
+      // asyncio.run(main()): the loop runs until fetch_all's task has ended.
+      auto records = loop.run(ch04::fetch_all(loop, session.urls(), how));
+      return session.finish(model, std::move(records), clock);
+    }
+    // [/snippet]
+    const bool offload = shown == demo::offload;
+    auto result = loop.run(ch04::stall_demo(loop, session.urls(), offload, how));
+    model.name = offload ? "coroutines, request 0 through to_thread"
+                         : "coroutines, request 0 blocking the loop thread";
+    const std::string note = "timer        due at 50 ms, fired " +
+                             harness::format_fixed(result.timer_late_s * 1000, 1) +
+                             " ms late";
+    return session.finish(model, std::move(result.records), clock, {note});
+  } catch (const std::exception& e) {
+    std::cerr << chapter.name << ": " << e.what() << "\n";
+    return 1;
+  }
+}
