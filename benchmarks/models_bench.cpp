@@ -7,6 +7,7 @@
 #include "02_threads/threads.hpp"
 #include "03_curl_multi/curl_multi.hpp"
 #include "03_curl_multi/fd_limit.hpp"
+#include "04_coroutines/coroutines.hpp"
 #include "benchmarks/support.hpp"
 
 namespace inflight::bench {
@@ -66,6 +67,15 @@ void multi_socket_driver(benchmark::State& state) {
   curl_multi(state, ch03::driver::socket_action);
 }
 
+void coroutines(benchmark::State& state) {
+  const auto n = n_of(state);
+  ch03::ensure_descriptors(ch03::descriptors_needed(n, false));
+  measure(state, events(), {n, delay_s, n}, [](const auto& urls, const auto& clock) {
+    ch04::event_loop loop{clock};
+    return loop.run(ch04::fetch_all(loop, urls, {}));
+  });
+}
+
 #define INFLIGHT_MODEL(fn) \
   BENCHMARK(fn)->UseRealTime()->Iterations(1)->Unit(benchmark::kMillisecond)
 
@@ -74,6 +84,7 @@ INFLIGHT_MODEL(thread_per_request)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10
 INFLIGHT_MODEL(thread_pool)->Arg(1)->Arg(10)->Arg(100);
 INFLIGHT_MODEL(multi_poll_driver)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 INFLIGHT_MODEL(multi_socket_driver)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+INFLIGHT_MODEL(coroutines)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 
 }  // namespace
 }  // namespace inflight::bench

@@ -1,6 +1,7 @@
 #include "benchmarks/support.hpp"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -113,6 +114,9 @@ void measure(benchmark::State& state, server_process& server, const workload& wo
   for (auto _ : state) {
     state.PauseTiming();
     harness::reset_server_stats(server.url());
+    // Give freed memory back first, or an earlier, larger run's leftovers
+    // would count as this run's peak.
+    malloc_trim(0);
     reset_hwm("/proc/self/clear_refs");
     server.reset_peak_rss();
     const double cpu_before = harness::process_cpu_s();
