@@ -18,6 +18,14 @@ std::vector<chapter_run> chapter_runs(std::size_t requests) {
        {"--max-in-flight", p},
        "waves of " + p + ": ceil(N/" + p + ") x the delay"},
       {"03 curl multi", "03_curl_multi", {}, "all in flight on one thread"},
+      {"04 coroutines", "04_coroutines", {}, "co_await: reads like 01, runs like 03"},
+      // Not requests but CPU tasks: its rows get their own section of the table.
+      // 4 tasks of 100 ms: enough to see the speedup, short enough for a tour.
+      {"05 CPU-bound",
+       "05_cpu_bound",
+       {"--tasks", "4", "--work-ms", "100"},
+       "concurrency is not parallelism",
+       false},
   };
 }
 

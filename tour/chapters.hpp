@@ -16,6 +16,7 @@ struct chapter_run {
   std::string executable;         // "02_threads"
   std::vector<std::string> args;  // beyond --url, --requests, --delay, --json
   std::string reading;            // "all wait together, one thread each"
+  bool timeline = true;  // draw its timeline (05 draws five: too long for a tour)
 };
 
 // Every row of the table, in the order the course teaches them.

@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
                                   "--requests", std::to_string(options.requests),
                                   "--delay",    harness::format_number(options.delay_s),
                                   "--json"};
-    if (!options.json) args.emplace_back("--timeline");
+    if (!options.json && run.timeline) args.emplace_back("--timeline");
     args.insert(args.end(), run.args.begin(), run.args.end());
     harness::reset_server_stats(options.url);
 

@@ -1,5 +1,7 @@
 #include "tour/table.hpp"
 
+#include <cmath>
+
 #include "harness/text.hpp"
 
 namespace inflight::tour {
@@ -30,6 +32,43 @@ std::string mebibytes(const nlohmann::json& kb) {
   return kb.is_number() ? format_fixed(kb.get<double>() / 1024, 1) + " MiB" : "-";
 }
 
+// Chapter 05 runs CPU tasks, not the requests above: its own rows, with
+// speedup against its sequential run next to the core count that bounds it.
+void print_cpu_rows(std::ostream& out, const row_result& row) {
+  const nlohmann::json& r = *row.result;
+  const std::string cores = r["hardware_threads"].dump();
+  out << "\n"
+      << row.run.executable << ": " << r["tasks"].dump() << " CPU tasks of "
+      << (r["work_ms"].is_number() ? harness::format_number(r["work_ms"].get<double>())
+                                   : std::string("?"))
+      << " ms, " << cores << " hardware threads\n"
+      << padded("model", 24) << right("wall", 11) << right("speedup", 8)
+      << right("CPU", 8) << right("threads", 8) << "  reading\n";
+  for (const auto& run : r["runs"]) {
+    const std::string way = run["way"].get<std::string>();
+    std::string label = "05 " + way;
+    std::string reading = "one core computing, one task at a time";
+    if (way == "coroutines") {
+      reading = "no gain: nothing to wait for";
+    } else if (way == "pool") {
+      label = "05 pool of " + run["threads"].dump() + " threads";
+      reading = "tasks computing at once, at most " + cores + "x";
+    } else if (way != "sequential") {
+      continue;  // the mixed demo: in the footnote
+    }
+    out << padded(label, 24) << right(seconds(run["wall_s"]), 11)
+        << right(format_fixed(run["speedup"].get<double>(), 2) + "x", 8)
+        << right(cpu(run["cpu_s"]), 8) << right(run["threads"].dump(), 8) << "  "
+        << reading << "\n";
+  }
+  const nlohmann::json& lag = r["loop_lag_s"];
+  out << "speedup: against sequential. With requests in flight, the event loop ran "
+      << format_fixed(lag["in_loop"].get<double>() * 1000, 0)
+      << " ms late with the CPU work inside it, "
+      << format_fixed(lag["offloaded"].get<double>() * 1000, 1)
+      << " ms late with it offloaded to the pool.\n";
+}
+
 }  // namespace
 
 void print_table(std::ostream& out, const std::vector<row_result>& rows,
@@ -41,6 +80,7 @@ void print_table(std::ostream& out, const std::vector<row_result>& rows,
       << right("speedup", 8) << right("in flight", 10) << right("CPU", 8)
       << right("peak RSS", 10) << right("threads", 8) << "  reading\n";
   for (const auto& row : rows) {
+    if (row.error.empty() && row.result->contains("runs")) continue;  // see below
     out << padded(row.run.label, 24);
     if (!row.error.empty()) {  // numbers from a failed run would only mislead
       out << "  FAILED: " << row.error << "\n";
@@ -59,6 +99,9 @@ void print_table(std::ostream& out, const std::vector<row_result>& rows,
       << " s). in flight: the server's own count of requests it held at once.\n"
       << "CPU, peak RSS, threads: the chapter's process (the server runs in the "
          "tour's).\n";
+  for (const auto& row : rows) {
+    if (row.error.empty() && row.result->contains("runs")) print_cpu_rows(out, row);
+  }
 }
 
 }  // namespace inflight::tour

@@ -24,10 +24,13 @@ std::vector<nlohmann::json> json_lines(const std::string& out) {
 TEST(tour, quick_run_prints_a_row_per_chapter) {
   const auto run = run_command(TOUR_EXECUTABLE, {"--quick", "--requests", "3"});
   ASSERT_EQ(run.exit_status, 0) << run.out << run.err;
-  for (const char* row : {"01 sequential", "02 thread per request",
-                          "02 pool of 3 threads", "03 curl multi"}) {
+  for (const char* row :
+       {"01 sequential", "02 thread per request", "02 pool of 3 threads", "03 curl multi",
+        "04 coroutines", "05 sequential", "05 coroutines"}) {
     EXPECT_NE(run.out.find(std::string("\n") + row + " "), std::string::npos) << row;
   }
+  EXPECT_NE(run.out.find("\n05 pool of "), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("no gain: nothing to wait for"), std::string::npos) << run.out;
   EXPECT_EQ(run.out.find("FAILED"), std::string::npos) << run.out;
   EXPECT_EQ(run.out.find('\r'), std::string::npos) << "no control codes without a TTY";
 }
@@ -36,14 +39,19 @@ TEST(tour, json_is_one_object_per_chapter_with_its_measurements) {
   const auto run = run_command(TOUR_EXECUTABLE, {"--quick", "--requests", "3", "--json"});
   ASSERT_EQ(run.exit_status, 0) << run.err;
   const auto rows = json_lines(run.out);
-  ASSERT_EQ(rows.size(), 4U);
-  const std::vector<std::int64_t> peaks{1, 3, 3, 3};  // the server's own count
-  for (std::size_t i = 0; i < rows.size(); ++i) {
+  ASSERT_EQ(rows.size(), 6U);
+  const std::vector<std::int64_t> peaks{1, 3, 3, 3, 3};  // the server's own count
+  for (std::size_t i = 0; i < peaks.size(); ++i) {
     EXPECT_EQ(rows[i]["ok"], 3) << rows[i].dump();
     EXPECT_EQ(rows[i]["server_peak_in_flight"], peaks[i]) << rows[i].dump();
     EXPECT_TRUE(rows[i]["tour_row"].is_string());
   }
   EXPECT_GE(rows[0]["wall_s"].get<double>(), 3 * 0.2) << "sequential: N x d at least";
+  // 05: CPU tasks run four ways, and the mixed demo's requests in both halves.
+  EXPECT_EQ(rows[5]["chapter"], "05_cpu_bound");
+  EXPECT_EQ(rows[5]["ok"], 6) << rows[5].dump();
+  ASSERT_EQ(rows[5]["runs"].size(), 5U) << rows[5].dump();
+  for (const auto& way : rows[5]["runs"]) EXPECT_EQ(way["verified"], true) << way.dump();
 }
 
 TEST(tour, a_failing_chapter_is_reported_and_the_exit_status_says_so) {
@@ -54,6 +62,11 @@ TEST(tour, a_failing_chapter_is_reported_and_the_exit_status_says_so) {
             std::string::npos)
       << run.out;
   EXPECT_NE(run.out.find("03 curl multi             FAILED"), std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("04 coroutines             FAILED"), std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("05 CPU-bound              FAILED: 4 of 4 requests failed"),
+            std::string::npos)
       << run.out;
 }
 

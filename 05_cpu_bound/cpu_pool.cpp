@@ -1,0 +1,45 @@
+// The pool's workers: wait for a job, run it, repeat until asked to stop and
+// the queue is empty.
+#include "05_cpu_bound/cpu_pool.hpp"
+
+namespace inflight::ch05 {
+
+cpu_pool::cpu_pool(std::size_t workers) {
+  workers_.reserve(workers);
+  for (std::size_t i = 0; i < workers; ++i) {
+    workers_.emplace_back([this](const std::stop_token& stop) { work(stop); });
+  }
+}
+
+cpu_pool::~cpu_pool() {
+  // Ask every worker first, so they all drain the queue together; ~jthread
+  // (right after this body) then joins each one.
+  for (std::jthread& worker : workers_) worker.request_stop();
+}
+
+void cpu_pool::enqueue(std::function<void()> job) {
+  {
+    const std::lock_guard lock{mutex_};
+    queue_.push_back(std::move(job));
+  }
+  queued_.notify_one();
+}
+
+// [snippet:worker]
+void cpu_pool::work(const std::stop_token& stop) {
+  for (;;) {
+    std::function<void()> next;
+    {
+      std::unique_lock lock{mutex_};
+      // Sleeps until there is a job or stop is asked. False means stop was
+      // asked and the queue is empty: only then is a worker's job done.
+      if (!queued_.wait(lock, stop, [this] { return !queue_.empty(); })) return;
+      next = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    next();  // outside the lock: the other workers keep taking jobs meanwhile
+  }
+}
+// [/snippet]
+
+}  // namespace inflight::ch05

@@ -1,0 +1,70 @@
+// co_await on_pool(pool, loop, fn): run `fn` on a pool worker while the event
+// loop goes on turning, and resume the coroutine on the loop thread with its
+// value. The twin of asyncio's `await loop.run_in_executor(pool, fn)`.
+// Chapter 04's to_thread starts a thread per call; for CPU work a pool of one
+// thread per core is the right size, however many tasks are waiting.
+#pragma once
+
+#include <coroutine>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "04_coroutines/event_loop.hpp"
+#include "05_cpu_bound/cpu_pool.hpp"
+
+namespace inflight::ch05 {
+
+// [snippet:pool_awaiter]
+// Lives in the awaiting coroutine's frame, which stays suspended (and so in
+// place) until the worker has posted: the worker may write into it until then.
+template <typename T>
+class pool_awaiter {
+ public:
+  pool_awaiter(cpu_pool& pool, ch04::event_loop& loop, std::function<T()> fn)
+      : pool_{pool}, loop_{loop}, fn_{std::move(fn)} {}
+  pool_awaiter(const pool_awaiter&) = delete;
+  pool_awaiter& operator=(const pool_awaiter&) = delete;
+
+  bool await_ready() const noexcept { return false; }
+
+  // On the loop thread: announce the post to come, then hand the job over.
+  void await_suspend(std::coroutine_handle<> waiter) {
+    loop_.expect_post();
+    pool_.enqueue([this, waiter] {
+      try {
+        value_.emplace(fn_());
+      } catch (...) {
+        error_ = std::current_exception();
+      }
+      // The last touch of *this on the worker: once posted, the coroutine
+      // may resume and this awaiter be gone. post()'s lock makes the value
+      // written above visible to the loop thread.
+      loop_.post(waiter);
+    });
+  }
+
+  // Back on the loop thread: the value, or the exception `fn` threw.
+  T await_resume() {
+    if (error_) std::rethrow_exception(error_);
+    return std::move(*value_);
+  }
+
+ private:
+  cpu_pool& pool_;
+  ch04::event_loop& loop_;
+  std::function<T()> fn_;
+  std::optional<T> value_;
+  std::exception_ptr error_;
+};
+
+template <typename F>
+pool_awaiter<std::invoke_result_t<F&>> on_pool(cpu_pool& pool, ch04::event_loop& loop,
+                                               F fn) {
+  return {pool, loop, std::move(fn)};
+}
+// [/snippet]
+
+}  // namespace inflight::ch05
