@@ -137,7 +137,17 @@ int main(int argc, char** argv) {
   md << "# Results\n\nMeasured by `scripts/benchmark.sh` (release build, Google "
         "Benchmark, "
         "each figure the median of its repetitions). Regenerate with the same command; "
-        "do not edit by hand.\n";
+        "do not edit by hand.\n\n"
+        "How to read it: the delay server runs in its own process, so CPU / request and "
+        "client peak RSS are the client's alone. CPU / request at N = 1 is mostly fixed "
+        "start-up cost. Peak RSS restarts from the memory the process holds when a run "
+        "begins, so a run right after a larger one can show some of the larger one's "
+        "leftovers (the pool after 10,000 threads). A row reads `skipped` when a request "
+        "failed or the server never held the requests the model claims to hold at once: "
+        "its figures would mislead. 02's thread-per-request at N = 10,000 runs out of "
+        "file descriptors on this machine "
+        "(each blocking transfer holds three; the hard limit is 20,000): see "
+        "02_threads/README.md.\n";
   for (int i = 2; i < argc; ++i) {
     if (fs::path(argv[i]).extension() == ".jsonl") {
       peers(md, argv[i]);
