@@ -42,10 +42,36 @@ double counter(const json& run, const char* name) {
 }
 
 // "thread_pool/100/iterations:1/real_time" -> ("thread_pool", 100)
+// "sequential/iterations:1/real_time" -> ("sequential", 0): no argument.
 std::pair<std::string, double> split(const std::string& run_name) {
   const auto a = run_name.find('/');
   const auto b = run_name.find('/', a + 1);
-  return {run_name.substr(0, a), std::stod(run_name.substr(a + 1, b - a - 1))};
+  const std::string arg = run_name.substr(a + 1, b - a - 1);
+  const bool numeric =
+      !arg.empty() && arg.find_first_not_of("0123456789") == std::string::npos;
+  return {run_name.substr(0, a), numeric ? std::stod(arg) : 0};
+}
+
+// Chapter 05's CPU suite: speedup against sequential, not requests.
+bool is_cpu_suite(const std::vector<row>& rows) {
+  return std::any_of(rows.begin(), rows.end(),
+                     [](const row& r) { return r.median.contains("speedup"); });
+}
+
+void cpu_table(std::ostream& md, const std::vector<row>& rows) {
+  md << "| way | pool threads | wall (median) | speedup | CPU | threads observed |\n"
+     << "| --- | ---: | ---: | ---: | ---: | ---: |\n";
+  for (const auto& r : rows) {
+    md << "| " << r.model << " | " << (r.n > 0 ? fixed(r.n, 0) : "") << " | ";
+    if (!r.error.empty()) {
+      md << "skipped: " << r.error << " | | | |\n";
+      continue;
+    }
+    const auto& m = r.median;
+    md << seconds(m["real_time"].get<double>()) << " | "
+       << fixed(counter(m, "speedup"), 2) << "x | " << fixed(counter(m, "cpu_s"), 3)
+       << " s | " << fixed(counter(m, "threads"), 0) << " |\n";
+  }
 }
 
 std::vector<row> rows_of(const json& results) {
@@ -160,11 +186,16 @@ int main(int argc, char** argv) {
     md << "\n## " << suite << "\n\n"
        << "Run " << c.value("date", "?") << " on `" << c.value("host_name", "?")
        << "`: " << c.value("num_cpus", 0) << " CPUs at " << c.value("mhz_per_cpu", 0)
-       << " MHz; " << c.value("compiler", "?") << "; libcurl " << c.value("libcurl", "?")
-       << "; libevent " << c.value("libevent", "?") << "; cpp-httplib "
-       << c.value("cpp_httplib", "?") << "; server: " << c.value("server", "?")
-       << ".\n\n";
+       << " MHz";
+    // What the binary recorded about itself (support.cpp, cpu_bench.cpp).
+    for (const char* key : {"compiler", "libcurl", "libevent", "cpp_httplib", "server"})
+      if (c.contains(key)) md << "; " << key << " " << c[key].get<std::string>();
+    md << ".\n\n";
     const auto rows = rows_of(results);
+    if (is_cpu_suite(rows)) {  // no N to plot against: the table says it all
+      cpu_table(md, rows);
+      continue;
+    }
     table(md, rows);
     const std::pair<const char*, std::vector<series>> charts[] = {
         {"wall",

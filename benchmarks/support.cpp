@@ -41,7 +41,7 @@ void reset_hwm(const std::string& clear_refs) {
 
 // What the run was made with, recorded in the JSON's context for the report.
 const bool context_recorded = [] {
-  benchmark::AddCustomContext("compiler", __VERSION__);
+  benchmark::AddCustomContext("compiler", compiler_version);
   benchmark::AddCustomContext("libcurl", curl_version_info(CURLVERSION_NOW)->version);
   benchmark::AddCustomContext("libevent", event_get_version());
   benchmark::AddCustomContext("cpp_httplib", CPPHTTPLIB_VERSION);

@@ -15,6 +15,13 @@
 
 namespace inflight::bench {
 
+// The compiler that built the benchmark, for the report.
+#if defined(__clang__)
+inline constexpr const char* compiler_version = "Clang " __clang_version__;
+#else
+inline constexpr const char* compiler_version = "GCC " __VERSION__;
+#endif
+
 class server_process {
  public:
   // Starts `mock_server --port 0 --quiet --engine ...` and reads its URL.

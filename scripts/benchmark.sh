@@ -17,7 +17,7 @@ out=build/release/bench
 mkdir -p "$out"
 rm -f "$out"/*.json "$out"/*.jsonl
 suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=(server_bench models_bench)
+[[ ${#suites[@]} -gt 0 ]] || suites=(server_bench models_bench cpu_bench)
 for suite in "${suites[@]}"; do
   echo "== $suite" >&2
   "build/release/bin/$suite" --benchmark_repetitions=3 \
