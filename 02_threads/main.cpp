@@ -9,25 +9,14 @@
 
 using namespace inflight;
 
-// glibc reserves 8 MiB per thread (the `ulimit -s` default). A blocking curl
-// transfer needs a small fraction of that; 256 KiB leaves ample headroom.
-#if defined(__SANITIZE_THREAD__)
-// Workaround: ThreadSanitizer keeps ~0.7 MiB of state per thread in
-// thread-local storage, which glibc carves out of each thread's stack. Below
-// 1 MiB pthread_create fails with EINVAL.
-constexpr std::size_t default_stack_kb = 1024;
-#else
-constexpr std::size_t default_stack_kb = 256;
-#endif
-
 int main(int argc, char** argv) {
-  std::size_t stack_kb = default_stack_kb;
+  std::size_t stack_kb = ch02::default_stack_kb;
   const harness::chapter_spec chapter{
       "02_threads",
       "N blocking GETs on threads: one std::jthread each, or a pool of P",
       "P: a fixed pool of P worker threads instead of one thread per request",
       {{"--stack-kb", "KB",
-        "KiB of stack per thread (default " + std::to_string(default_stack_kb) +
+        "KiB of stack per thread (default " + std::to_string(ch02::default_stack_kb) +
             "; glibc's own: 8192)",
         [&stack_kb](std::string_view v) {
           stack_kb =

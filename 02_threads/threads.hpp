@@ -29,6 +29,17 @@ std::vector<harness::request_record> fetch_all_pool(const std::vector<std::strin
                                                     std::size_t workers, double timeout_s,
                                                     const harness::run_clock& clock);
 
+// glibc reserves 8 MiB per thread (the `ulimit -s` default). A blocking curl
+// transfer needs a small fraction of that; 256 KiB leaves ample headroom.
+#if defined(__SANITIZE_THREAD__)
+// Workaround: ThreadSanitizer keeps ~0.7 MiB of state per thread in
+// thread-local storage, which glibc carves out of each thread's stack. Below
+// 1 MiB pthread_create fails with EINVAL.
+inline constexpr std::size_t default_stack_kb = 1024;
+#else
+inline constexpr std::size_t default_stack_kb = 256;
+#endif
+
 // Stack reserved for each thread started from now on, in KiB. std::jthread has
 // no way to ask for a stack size, so this changes the process-wide default.
 void set_thread_stack_kb(std::size_t kb);

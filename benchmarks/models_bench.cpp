@@ -35,7 +35,7 @@ void sequential(benchmark::State& state) {
 void thread_per_request(benchmark::State& state) {
   const auto n = n_of(state);
   ch03::ensure_descriptors(ch03::descriptors_needed(n, false));
-  ch02::set_thread_stack_kb(256);
+  ch02::set_thread_stack_kb(ch02::default_stack_kb);
   measure(state, events(), {n, delay_s, n}, [](const auto& urls, const auto& clock) {
     ch02::thread_cost cost;
     return ch02::fetch_all_threads(urls, timeout_s, clock, cost);

@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,10 +54,6 @@ const bool context_recorded = [] {
 server_process::server_process(mock::engine_kind engine, int threads) {
   int out[2];
   if (pipe(out) != 0) throw std::runtime_error("pipe failed");
-  posix_spawn_file_actions_t actions{};
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, out[0]);
   std::vector<std::string> args{MOCK_SERVER_EXE,
                                 "--port",
                                 "0",
@@ -69,11 +65,20 @@ server_process::server_process(mock::engine_kind engine, int threads) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  const int spawned =
-      posix_spawn(&pid_, MOCK_SERVER_EXE, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
+  pid_ = fork();
+  if (pid_ == 0) {  // the child: only async-signal-safe calls until exec
+    // A benchmark that dies (a crash, a sanitizer abort) takes its server
+    // with it, rather than leaving it holding the test runner's pipes.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    dup2(out[1], STDOUT_FILENO);
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDERR_FILENO);
+    close(out[0]);
+    execv(MOCK_SERVER_EXE, argv.data());
+    _exit(127);
+  }
   close(out[1]);
-  if (spawned != 0) {
+  if (pid_ < 0) {
     close(out[0]);
     throw std::runtime_error("cannot start " MOCK_SERVER_EXE);
   }
