@@ -31,4 +31,11 @@ if(INFLIGHT_SANITIZE)
                          -fsanitize=${inflight_sanitizers} -fno-sanitize-recover=all
                          -fno-omit-frame-pointer)
   target_link_options(inflight_options INTERFACE -fsanitize=${inflight_sanitizers})
+  # Workaround: with sanitizer instrumentation GCC 12 reports maybe-uninitialized
+  # false positives inside libstdc++ itself (std::regex's std::function states),
+  # which -Werror in CI turns into build failures. The dev and release builds,
+  # uninstrumented, keep the warning.
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(inflight_options INTERFACE -Wno-maybe-uninitialized)
+  endif()
 endif()
