@@ -52,15 +52,6 @@ class curl_multi_test : public testing::with_server,
     return batch.take_records();
   }
 
-  // The server's in-flight count after the client is done: 0 once it has
-  // noticed every abandoned request (it checks, so allow it a moment).
-  std::int64_t settled_in_flight() {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (server.stats().in_flight != 0 && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    return server.stats().in_flight;
-  }
-
   harness::run_clock clock;
 };
 

@@ -2,6 +2,8 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
+
 #include <string>
 
 namespace inflight::ch03 {
@@ -9,6 +11,12 @@ namespace inflight::ch03 {
 std::size_t descriptors_needed(std::size_t in_flight, bool server_in_process) {
   constexpr std::size_t spare = 64;  // stdio, the poller, curl's own, a trace file
   return in_flight * (server_in_process ? 2 : 1) + spare;
+}
+
+std::size_t descriptors_for(const harness::run_options& options) {
+  const std::size_t n = options.urls.empty() ? options.requests : options.urls.size();
+  const bool server_here = options.url.empty() && options.urls.empty();
+  return descriptors_needed(std::min(n, options.max_in_flight.value_or(n)), server_here);
 }
 
 std::size_t ensure_descriptors(std::size_t needed) {

@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <stdexcept>
 
+#include "harness/options.hpp"
+
 namespace inflight::ch03 {
 
 class descriptor_limit_error : public std::runtime_error {
@@ -18,6 +20,10 @@ class descriptor_limit_error : public std::runtime_error {
 // Descriptors a run needs: one socket per transfer in flight, another per
 // connection when the bundled server runs in this process, and some spare.
 std::size_t descriptors_needed(std::size_t in_flight, bool server_in_process);
+
+// descriptors_needed for a chapter run: min(N, --max-in-flight) in flight, and
+// the bundled server in this process unless --url or --urls points elsewhere.
+std::size_t descriptors_for(const harness::run_options& options);
 
 // Raises RLIMIT_NOFILE's soft limit to fit `needed`; returns the limit now in
 // force. Throws descriptor_limit_error when the hard limit is too low.

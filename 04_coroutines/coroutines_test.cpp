@@ -20,16 +20,6 @@ using std::chrono::milliseconds;
 
 class coroutines_test : public testing::with_server {
  protected:
-  // The server's in-flight count once it has noticed every client that left
-  // (it checks, so allow it a moment).
-  std::int64_t settled_in_flight() {
-    const auto deadline = steady::now() + std::chrono::seconds(5);
-    while (server.stats().in_flight != 0 && steady::now() < deadline) {
-      std::this_thread::sleep_for(milliseconds(20));
-    }
-    return server.stats().in_flight;
-  }
-
   harness::run_clock clock;
   event_loop loop{clock};
 };

@@ -42,9 +42,7 @@ int main(int argc, char** argv) {
   how.timeout_s = options.timeout_s;
   try {
     const std::size_t n = options.urls.empty() ? options.requests : options.urls.size();
-    const bool server_here = options.url.empty() && options.urls.empty();
-    ch03::ensure_descriptors(ch03::descriptors_needed(
-        std::min(n, how.max_in_flight.value_or(n)), server_here));
+    ch03::ensure_descriptors(ch03::descriptors_for(options));
 
     harness::session session{chapter.name, options};
     const harness::run_clock clock;

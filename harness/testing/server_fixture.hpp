@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "harness/text.hpp"
@@ -24,6 +27,14 @@ class with_server : public ::testing::Test {
   }
   [[nodiscard]] std::vector<std::string> delay_urls(std::size_t n, double delay_s) const {
     return std::vector<std::string>(n, delay_url(delay_s));
+  }
+  // The server's in-flight count once it has noticed every client that left
+  // (it checks, so allow it up to 5 s): 0 when nothing was left behind.
+  std::int64_t settled_in_flight() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (server.stats().in_flight != 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return server.stats().in_flight;
   }
 };
 
