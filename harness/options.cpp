@@ -2,6 +2,7 @@
 // and the usage text generated from the same table.
 #include "harness/options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -94,8 +95,14 @@ std::vector<option_spec> shared_options(const chapter_spec& chapter, run_options
        }},
       {"--timeline", "", "draw one row per request on a shared time axis",
        [&o](std::string_view) { o.timeline = true; }},
-      {"--trace", "FILE", "write a Chrome trace (open it in ui.perfetto.dev)",
-       [&o](std::string_view v) {
+      {"--trace", "FILE",
+       chapter.traces ? "write a Chrome trace (open it in ui.perfetto.dev)"
+                      : "(no trace in this chapter)",
+       [&o, &chapter](std::string_view v) {
+         if (!chapter.traces) {
+           throw usage_error("--trace: " + chapter.name +
+                             " has no per-request spans to trace");
+         }
          if (v.empty()) throw usage_error("--trace: expected a file name");
          o.trace_file = std::string(v);
        }},
@@ -188,12 +195,15 @@ std::string usage(const chapter_spec& chapter) {
   std::ostringstream out;
   out << chapter.name << ": " << chapter.summary << "\n\nusage: " << chapter.name
       << " [options]\n";
-  for (const option_spec& spec : shared_options(chapter, ignored)) {
-    const std::string left =
-        spec.name + (spec.value_name.empty() ? "" : " " + spec.value_name);
-    out << "  " << padded(left, 20) << spec.help << "\n";
-  }
-  out << "  " << padded("--help", 20) << "this text\n";
+  const auto table = shared_options(chapter, ignored);
+  const auto left_of = [](const option_spec& spec) {
+    return spec.name + (spec.value_name.empty() ? "" : " " + spec.value_name);
+  };
+  std::size_t width = 20;  // the help column: past the longest "--option VALUE"
+  for (const option_spec& spec : table) width = std::max(width, left_of(spec).size() + 2);
+  for (const option_spec& spec : table)
+    out << "  " << padded(left_of(spec), width) << spec.help << "\n";
+  out << "  " << padded("--help", width) << "this text\n";
   return out.str();
 }
 

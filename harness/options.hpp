@@ -48,6 +48,7 @@ struct chapter_spec {
   // What --max-in-flight means here; empty when the model has no bound to set.
   std::string max_in_flight_help;
   std::vector<option_spec> options;  // the chapter's own
+  bool traces = true;  // false: no per-request spans to write, --trace is refused
 };
 
 struct parse_result {

@@ -116,5 +116,19 @@ TEST_F(options_test, help_is_recognised_and_usage_lists_every_option) {
   }
 }
 
+TEST_F(options_test, usage_keeps_a_long_option_apart_from_its_help) {
+  // 19 characters: once ran into its help as "--driver poll|sockethow to wait".
+  chapter.options.push_back({"--driver", "poll|socket", "how to wait", nullptr});
+  EXPECT_NE(usage(chapter).find("  --driver poll|socket  how to wait\n"),
+            std::string::npos)
+      << usage(chapter);
+}
+
+TEST_F(options_test, a_chapter_without_traces_refuses_trace_and_says_so) {
+  chapter.traces = false;
+  EXPECT_EQ(parse({"--trace", "t.json"}).error.rfind("--trace: ", 0), 0U);
+  EXPECT_NE(usage(chapter).find("(no trace in this chapter)"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace inflight::harness

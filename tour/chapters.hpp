@@ -14,13 +14,13 @@ namespace inflight::tour {
 struct chapter_run {
   std::string label;              // "02 a thread per request"
   std::string executable;         // "02_threads"
-  std::vector<std::string> args;  // beyond --url, --requests, --delay, --json
+  std::vector<std::string> args;  // after --url, --requests, --delay, --json (last wins)
   std::string reading;            // "all wait together, one thread each"
   bool timeline = true;  // draw its timeline (05 draws five: too long for a tour)
 };
 
 // Every row of the table, in the order the course teaches them.
-std::vector<chapter_run> chapter_runs(std::size_t requests);
+std::vector<chapter_run> chapter_runs(std::size_t requests, double delay_s);
 
 struct row_result {
   chapter_run run;

@@ -1,7 +1,9 @@
 #include "tour/child.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +22,26 @@ std::string slurp(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// Waits up to `timeout` for the child to exit. On Linux a pidfd wakes us the
+// moment it does; elsewhere we look again after a short sleep. Either way the
+// next chapter starts within a few milliseconds, not a whole progress tick.
+void wait_for_exit(int pidfd, std::chrono::milliseconds timeout) {
+  if (pidfd >= 0) {
+    pollfd exited{pidfd, POLLIN, 0};
+    poll(&exited, 1, static_cast<int>(timeout.count()));
+  } else {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+int open_pidfd([[maybe_unused]] pid_t pid) {
+#ifdef SYS_pidfd_open
+  return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));  // -1 before Linux 5.3
+#else
+  return -1;
+#endif
 }
 
 }  // namespace
@@ -57,12 +79,19 @@ child_result run_child(const std::string& executable,
   }
 
   const auto start = std::chrono::steady_clock::now();
+  const auto tick = std::chrono::milliseconds(100);
+  const int pidfd = open_pidfd(pid);
+  auto next_tick = start + tick;
   int status = 0;
   while (waitpid(pid, &status, WNOHANG) == 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    waiting(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= next_tick) {
+      waiting(std::chrono::duration<double>(now - start).count());
+      next_tick = now + tick;
+    }
+    wait_for_exit(pidfd, std::chrono::ceil<std::chrono::milliseconds>(next_tick - now));
   }
+  if (pidfd >= 0) close(pidfd);
   if (WIFEXITED(status)) {
     result.exit_status = WEXITSTATUS(status);
     result.how_it_ended = "exit " + std::to_string(result.exit_status);

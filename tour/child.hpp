@@ -16,8 +16,8 @@ struct child_result {
 };
 
 // Runs `executable args...` to the end, calling `waiting` about every 100 ms
-// while it runs (the tour's progress line). Output goes to temporary files,
-// not pipes, so a chatty child never blocks on a full pipe.
+// while it runs (the tour's progress line), and returns as soon as it exits. Output goes
+// to temporary files, not pipes, so a chatty child never blocks on a full pipe.
 child_result run_child(const std::string& executable,
                        const std::vector<std::string>& args,
                        const std::function<void(double elapsed_s)>& waiting);

@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
 
   std::vector<tour::row_result> rows;
   bool all_ok = true;
-  for (const auto& run : tour::chapter_runs(options.requests)) {
+  for (const auto& run : tour::chapter_runs(options.requests, options.delay_s)) {
     if (!options.json)
       std::cout << "== " << run.label << " (" << run.executable << ")\n" << std::flush;
     std::vector<std::string> args{"--url",      options.url,

@@ -54,6 +54,20 @@ TEST(tour, json_is_one_object_per_chapter_with_its_measurements) {
   for (const auto& way : rows[5]["runs"]) EXPECT_EQ(way["verified"], true) << way.dump();
 }
 
+TEST(tour, the_pool_row_shows_a_partial_wave_and_05_keeps_its_demo_short) {
+  // 7 requests on a pool of 6: a full wave and a partial one, 2 x the delay.
+  const auto run =
+      run_command(TOUR_EXECUTABLE, {"--requests", "7", "--delay", "0.3", "--json"});
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  const auto rows = json_lines(run.out);
+  ASSERT_EQ(rows.size(), 6U);
+  EXPECT_EQ(rows[2]["tour_row"], "02 pool of 6 threads");
+  EXPECT_EQ(rows[2]["server_peak_in_flight"], 6) << rows[2].dump();
+  EXPECT_DOUBLE_EQ(rows[2]["expected_s"].get<double>(), 2 * 0.3);
+  // 05's mixed demo needs requests in flight, not the tour's whole delay.
+  EXPECT_DOUBLE_EQ(rows[5]["delay_s"].get<double>(), 0.2) << rows[5].dump();
+}
+
 TEST(tour, a_failing_chapter_is_reported_and_the_exit_status_says_so) {
   const auto run = run_command(TOUR_EXECUTABLE, {"--quick", "--requests", "2", "--url",
                                                  testing::closed_port_url()});
