@@ -186,11 +186,7 @@ std::string render_timelines(const chapter_result& result,
     if (!way.requests.empty())
       out += ": rows 0-" + std::to_string(way.requests.size() - 1) +
              " are requests, the rest CPU tasks";
-    // The harness counts rows as requests; here they are mostly tasks.
-    std::string timeline = harness::render_timeline(rows, way.wall_s, term);
-    if (const auto word = timeline.find(" requests,"); word != std::string::npos)
-      timeline.replace(word, 9, " rows");
-    out += "\n" + timeline + "\n";
+    out += "\n" + harness::render_timeline(rows, way.wall_s, term, "rows") + "\n";
   }
   return out;
 }

@@ -78,7 +78,7 @@ terminal detect_terminal(int fd) {
 }
 
 std::string render_timeline(const std::vector<request_record>& records, double wall_s,
-                            const terminal& term) {
+                            const terminal& term, std::string_view noun) {
   if (records.empty() || wall_s <= 0) return {};
   const std::size_t n = records.size();
   const auto max_rows =
@@ -92,10 +92,10 @@ std::string render_timeline(const std::vector<request_record>& records, double w
   const double cell_s = wall_s / width;
 
   std::ostringstream out;
-  out << "timeline: " << n << " requests, 0 to " << format_fixed(wall_s, 3) << " s, "
-      << format_fixed(cell_s * 1000, 1) << " ms a column";
+  out << "timeline: " << n << " " << noun << ", 0 to " << format_fixed(wall_s, 3)
+      << " s, " << format_fixed(cell_s * 1000, 1) << " ms a column";
   if (per_row > 1) {
-    out << "; " << per_row << " requests a row (more than fit the screen), "
+    out << "; " << per_row << " " << noun << " a row (more than fit the screen), "
         << "shaded by how many of them are in flight";
   }
   out << "\n";

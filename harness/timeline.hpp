@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/record.hpp"
@@ -23,7 +24,8 @@ terminal detect_terminal(int fd);
 // Rows of "index | bar | mark", the bar spanning [start, end] on an axis from
 // 0 to `wall_s`. A shared row shades each cell by the share of its requests
 // in flight there (light to full), and the heading says the rows are shared.
+// `noun` names what the rows are in the heading: "12 requests, 0 to 1.003 s".
 std::string render_timeline(const std::vector<request_record>& records, double wall_s,
-                            const terminal& term);
+                            const terminal& term, std::string_view noun = "requests");
 
 }  // namespace inflight::harness

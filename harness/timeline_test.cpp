@@ -64,5 +64,15 @@ TEST(timeline, more_requests_than_rows_share_rows_and_say_so) {
   EXPECT_NE(rows[1].find('.'), std::string::npos) << rows[1];
 }
 
+TEST(timeline, the_heading_names_what_the_rows_are) {
+  const terminal term{80, 24, false};
+  EXPECT_EQ(lines(render_timeline(staircase(3), 3.0, term))[0].rfind(
+                "timeline: 3 requests,", 0),
+            0U);
+  const auto tasks = lines(render_timeline(staircase(100), 100.0, term, "tasks"));
+  EXPECT_EQ(tasks[0].rfind("timeline: 100 tasks,", 0), 0U) << tasks[0];
+  EXPECT_NE(tasks[0].find("tasks a row"), std::string::npos) << tasks[0];
+}
+
 }  // namespace
 }  // namespace inflight::harness
