@@ -1,6 +1,8 @@
 // Every model on the same job: N GETs of /delay/1 against the events engine.
 // Sequential stops at N = 10 (N = 100 would be 100 s a run) and a pool of 32
 // at N = 100 (ceil(1000/32) = 32 s); the rest go to 10,000 where they can.
+// raw_sockets is no model a chapter teaches: the same job with no HTTP library
+// (raw_client.hpp), so each model's row reads against a client that adds nothing.
 #include <benchmark/benchmark.h>
 
 #include "01_sync/sync.hpp"
@@ -8,6 +10,7 @@
 #include "03_curl_multi/curl_multi.hpp"
 #include "03_curl_multi/fd_limit.hpp"
 #include "04_coroutines/coroutines.hpp"
+#include "benchmarks/raw_client.hpp"
 #include "benchmarks/support.hpp"
 
 namespace inflight::bench {
@@ -76,6 +79,13 @@ void coroutines(benchmark::State& state) {
   });
 }
 
+void raw_sockets(benchmark::State& state) {
+  const auto n = n_of(state);
+  measure(state, events(), {n, delay_s, n}, [](const auto& urls, const auto& clock) {
+    return fetch_all_raw(urls, timeout_s, clock);
+  });
+}
+
 #define INFLIGHT_MODEL(fn) \
   BENCHMARK(fn)->UseRealTime()->Iterations(1)->Unit(benchmark::kMillisecond)
 
@@ -85,6 +95,7 @@ INFLIGHT_MODEL(thread_pool)->Arg(1)->Arg(10)->Arg(100);
 INFLIGHT_MODEL(multi_poll_driver)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 INFLIGHT_MODEL(multi_socket_driver)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 INFLIGHT_MODEL(coroutines)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+INFLIGHT_MODEL(raw_sockets)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 
 }  // namespace
 }  // namespace inflight::bench

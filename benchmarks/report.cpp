@@ -52,6 +52,17 @@ std::pair<std::string, double> split(const std::string& run_name) {
   return {run_name.substr(0, a), numeric ? std::stod(arg) : 0};
 }
 
+// The floor rows, whose names alone do not say what ran against what. The
+// table carries this; the charts' legends keep the short names.
+std::string labelled(const std::string& model) {
+  static const std::map<std::string, std::string> labels{
+      {"raw_sockets", "raw_sockets (no client library: the client's floor)"},
+      {"floor_server", "floor_server (03's client, no-library server)"},
+      {"floor_both", "floor_both (no library either side: the floor)"}};
+  const auto found = labels.find(model);
+  return found == labels.end() ? model : found->second;
+}
+
 // Chapter 05's CPU suite: speedup against sequential, not requests.
 bool is_cpu_suite(const std::vector<row>& rows) {
   return std::any_of(rows.begin(), rows.end(),
@@ -98,7 +109,7 @@ void table(std::ostream& md, const std::vector<row>& rows) {
         "server peak RSS | threads | server peak in flight |\n"
      << "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
   for (const auto& r : rows) {
-    md << "| " << r.model << " | " << fixed(r.n, 0) << " | ";
+    md << "| " << labelled(r.model) << " | " << fixed(r.n, 0) << " | ";
     if (!r.error.empty()) {
       md << "skipped: " << r.error << " | | | | | | |\n";
       continue;
@@ -173,7 +184,12 @@ int main(int argc, char** argv) {
         "its figures would mislead. 02's thread-per-request at N = 10,000 runs out of "
         "file descriptors on this machine "
         "(each blocking transfer holds three; the hard limit is 20,000): see "
-        "02_threads/README.md.\n";
+        "02_threads/README.md.\n\n"
+        "The floor rows (`raw_sockets`, `floor_server`, `floor_both`) swap a library "
+        "for `benchmarks/raw_client.cpp` (one thread, epoll, no HTTP library) or "
+        "`benchmarks/floor_server.cpp` (a delay server built the same way): a row's "
+        "gap to its floor row is what the library adds, and `floor_both`, with no "
+        "library on either side, is what loopback TCP on this machine allows.\n";
   for (int i = 2; i < argc; ++i) {
     if (fs::path(argv[i]).extension() == ".jsonl") {
       peers(md, argv[i]);

@@ -2,45 +2,55 @@
 // socket_action client, on each engine. Answers "can the server hold N in
 // flight and answer them on time?" (issue targets: events N=1,000 <= 1.15 s,
 // N=10,000 <= 2.0 s and <= 64 MB; threads N=100 <= 1.05 s, N=1,000 <= 1.3 s).
+// The floor rows say what the machine allows, with no HTTP library on one side
+// (floor_server: 03's client against floor_server.cpp) or on either side
+// (floor_both: raw_client.hpp against floor_server.cpp, the loopback's floor).
 #include <benchmark/benchmark.h>
 
 #include "03_curl_multi/curl_multi.hpp"
 #include "03_curl_multi/fd_limit.hpp"
+#include "benchmarks/raw_client.hpp"
 #include "benchmarks/support.hpp"
 
 namespace inflight::bench {
 namespace {
 
-void server_under_load(benchmark::State& state, mock::engine_kind engine) {
+constexpr double delay_s = 1.0;
+constexpr double timeout_s = 60;  // as ch03::settings' default
+
+void curl_client_against(benchmark::State& state, server_process& server) {
   const auto n = static_cast<std::size_t>(state.range(0));
   ch03::ensure_descriptors(ch03::descriptors_needed(n, /*server_in_process=*/false));
-  measure(state, shared_server(engine), {n, 1.0, n},
+  measure(state, server, {n, delay_s, n},
           [](const auto& urls, const harness::run_clock& clock) {
             return ch03::fetch_all(urls, ch03::settings{}, clock);
           });
 }
 
 void events_engine(benchmark::State& state) {
-  server_under_load(state, mock::engine_kind::events);
+  curl_client_against(state, shared_server(mock::engine_kind::events));
 }
 void threads_engine(benchmark::State& state) {
-  server_under_load(state, mock::engine_kind::threads);
+  curl_client_against(state, shared_server(mock::engine_kind::threads));
+}
+void floor_server(benchmark::State& state) {
+  curl_client_against(state, shared_floor_server());
+}
+void floor_both(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  measure(state, shared_floor_server(), {n, delay_s, n},
+          [](const auto& urls, const harness::run_clock& clock) {
+            return fetch_all_raw(urls, timeout_s, clock);
+          });
 }
 
-BENCHMARK(events_engine)
-    ->Arg(10)
-    ->Arg(1000)
-    ->Arg(10000)
-    ->UseRealTime()
-    ->Iterations(1)
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(threads_engine)
-    ->Arg(10)
-    ->Arg(100)
-    ->Arg(1000)
-    ->UseRealTime()
-    ->Iterations(1)
-    ->Unit(benchmark::kMillisecond);
+#define INFLIGHT_SERVER(fn) \
+  BENCHMARK(fn)->UseRealTime()->Iterations(1)->Unit(benchmark::kMillisecond)
+
+INFLIGHT_SERVER(events_engine)->Arg(10)->Arg(1000)->Arg(10000);
+INFLIGHT_SERVER(threads_engine)->Arg(10)->Arg(100)->Arg(1000);
+INFLIGHT_SERVER(floor_server)->Arg(10)->Arg(1000)->Arg(10000);
+INFLIGHT_SERVER(floor_both)->Arg(10)->Arg(1000)->Arg(10000);
 
 }  // namespace
 }  // namespace inflight::bench

@@ -45,23 +45,23 @@ const bool context_recorded = [] {
   benchmark::AddCustomContext("libcurl", curl_version_info(CURLVERSION_NOW)->version);
   benchmark::AddCustomContext("libevent", event_get_version());
   benchmark::AddCustomContext("cpp_httplib", CPPHTTPLIB_VERSION);
-  benchmark::AddCustomContext("server", "mock_server in its own process");
+  benchmark::AddCustomContext(
+      "server", "in its own process: mock_server, or floor_server (floor rows)");
   return true;
 }();
 
 }  // namespace
 
-server_process::server_process(mock::engine_kind engine, int threads) {
+server_process::server_process(mock::engine_kind engine, int threads)
+    : server_process(MOCK_SERVER_EXE,
+                     {"--port", "0", "--quiet", "--engine", mock::to_string(engine),
+                      "--threads", std::to_string(threads)}) {}
+
+server_process::server_process(const std::string& executable,
+                               std::vector<std::string> args) {
   int out[2];
   if (pipe(out) != 0) throw std::runtime_error("pipe failed");
-  std::vector<std::string> args{MOCK_SERVER_EXE,
-                                "--port",
-                                "0",
-                                "--quiet",
-                                "--engine",
-                                mock::to_string(engine),
-                                "--threads",
-                                std::to_string(threads)};
+  args.insert(args.begin(), executable);  // argv[0]
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -74,13 +74,13 @@ server_process::server_process(mock::engine_kind engine, int threads) {
     const int null = open("/dev/null", O_WRONLY);
     dup2(null, STDERR_FILENO);
     close(out[0]);
-    execv(MOCK_SERVER_EXE, argv.data());
+    execv(argv[0], argv.data());
     _exit(127);
   }
   close(out[1]);
   if (pid_ < 0) {
     close(out[0]);
-    throw std::runtime_error("cannot start " MOCK_SERVER_EXE);
+    throw std::runtime_error("cannot start " + executable);
   }
   // The first line is "listening on http://127.0.0.1:PORT".
   std::string line;
@@ -88,7 +88,11 @@ server_process::server_process(mock::engine_kind engine, int threads) {
   while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
   close(out[0]);
   const std::string prefix = "listening on ";
-  if (line.rfind(prefix, 0) != 0) throw std::runtime_error("mock_server said: " + line);
+  if (line.rfind(prefix, 0) != 0) {
+    kill(pid_, SIGTERM);  // no destructor runs for a constructor that throws
+    waitpid(pid_, nullptr, 0);
+    throw std::runtime_error(executable + " said: \"" + line + "\"");
+  }
   url_ = line.substr(prefix.size());
 }
 
@@ -110,6 +114,11 @@ server_process& shared_server(mock::engine_kind engine) {
   auto& slot = servers[engine];
   if (!slot) slot = std::make_unique<server_process>(engine);
   return *slot;
+}
+
+server_process& shared_floor_server() {
+  static server_process floor{FLOOR_SERVER_EXE, {"--port", "0"}};
+  return floor;
 }
 
 void measure(benchmark::State& state, server_process& server, const workload& work,

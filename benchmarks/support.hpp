@@ -24,8 +24,11 @@ inline constexpr const char* compiler_version = "GCC " __VERSION__;
 
 class server_process {
  public:
-  // Starts `mock_server --port 0 --quiet --engine ...` and reads its URL.
-  // Throws std::runtime_error when it does not start.
+  // Starts `executable args...` and reads its URL from the first line it
+  // prints, "listening on http://127.0.0.1:PORT" (mock_server and
+  // floor_server both do). Throws std::runtime_error when it does not start.
+  server_process(const std::string& executable, std::vector<std::string> args);
+  // mock_server --port 0 --quiet --engine ENGINE --threads THREADS
   explicit server_process(mock::engine_kind engine, int threads = 1024);
   ~server_process();  // SIGTERM, then waits for it
   server_process(const server_process&) = delete;
@@ -42,6 +45,10 @@ class server_process {
 
 // One server per engine for the whole benchmark binary, started on first use.
 server_process& shared_server(mock::engine_kind engine);
+
+// benchmarks/floor_server.cpp, likewise shared and started on first use: the
+// delay server with no HTTP library, for the floor rows.
+server_process& shared_floor_server();
 
 using fetch_function = std::function<std::vector<harness::request_record>(
     const std::vector<std::string>& urls, const harness::run_clock& clock)>;
