@@ -75,11 +75,24 @@ class epoll_poller final : public poller {
     epoll_event e{};
     e.events = (read ? EPOLLIN : 0U) | (write ? EPOLLOUT : 0U);
     e.data.fd = fd;
-    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &e) == 0) return;
-    if (errno != ENOENT || ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &e) != 0)
-      fail("epoll_ctl");
+    // Remembering which descriptors are in the set saves a failed syscall per
+    // new socket (one MOD that says ENOENT before the ADD).
+    const auto i = static_cast<std::size_t>(fd);
+    if (i >= watched_.size()) watched_.resize(i + 1, false);
+    const int op = watched_[i] ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    if (::epoll_ctl(epoll_fd_, op, fd, &e) != 0) {
+      // A descriptor closed behind our back left the set by itself, and its
+      // number may be back as a new socket: add it again.
+      if (op != EPOLL_CTL_MOD || errno != ENOENT ||
+          ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &e) != 0)
+        fail("epoll_ctl");
+    }
+    watched_[i] = true;
   }
   void forget(int fd) override {
+    const auto i = static_cast<std::size_t>(fd);
+    if (i >= watched_.size() || !watched_[i]) return;
+    watched_[i] = false;
     // curl may have closed the socket already, which removed it for us.
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
   }
@@ -98,6 +111,7 @@ class epoll_poller final : public poller {
 
  private:
   int epoll_fd_;
+  std::vector<bool> watched_;  // by descriptor: in the epoll set
   std::vector<epoll_event> events_ = std::vector<epoll_event>(1024);
   std::vector<readiness_event> ready_;
 };
