@@ -1,4 +1,5 @@
-// The pool's workers: wait for a task, run it, repeat until asked to stop.
+// The pool's workers: wait for a job, run it, repeat until asked to stop and
+// the queue is empty.
 #include "02_threads/fixed_pool.hpp"
 
 namespace inflight::ch02 {
@@ -10,30 +11,29 @@ fixed_pool::fixed_pool(std::size_t workers) {
   }
 }
 
-std::future<harness::request_record> fixed_pool::submit(task job) {
-  std::packaged_task<harness::request_record()> packaged{std::move(job)};
-  std::future<harness::request_record> result = packaged.get_future();
+void fixed_pool::enqueue(std::function<void()> job) {
   {
     const std::lock_guard lock{mutex_};
-    queue_.push_back(std::move(packaged));
+    queue_.push_back(std::move(job));
   }
-  queued_.notify_one();
-  return result;
+  queued_.notify_one();  // after unlocking: the woken worker can take the lock
 }
 
+// [snippet:worker]
 void fixed_pool::work(const std::stop_token& stop) {
   for (;;) {
-    std::packaged_task<harness::request_record()> next;
+    std::function<void()> next;
     {
       std::unique_lock lock{mutex_};
-      // Sleeps until there is a task or stop is asked; false means stop was
-      // asked and the queue is empty, so the worker's job is done.
+      // Sleeps until there is a job or stop is asked. False means stop was
+      // asked and the queue is empty: only then is a worker's job done.
       if (!queued_.wait(lock, stop, [this] { return !queue_.empty(); })) return;
       next = std::move(queue_.front());
       queue_.pop_front();
     }
-    next();  // outside the lock: the other workers keep taking tasks meanwhile
+    next();  // outside the lock: the other workers keep taking jobs meanwhile
   }
 }
+// [/snippet]
 
 }  // namespace inflight::ch02

@@ -1,7 +1,7 @@
 // The mixed demo: chapter 04's requests in flight on the event loop while CPU
 // tasks run. Computed inside the loop, a task holds the loop thread: no
-// transfer is read, no timer fires, until it ends. Offloaded to the pool and
-// co_awaited, the task waits like a transfer and the loop stays free.
+// transfer is read, no timer fires, until it ends. Offloaded to chapter 02's
+// pool and co_awaited, the task waits like a transfer and the loop stays free.
 #include <chrono>
 #include <optional>
 
@@ -25,8 +25,9 @@ constexpr auto cpu_starts_after = std::chrono::milliseconds(10);
 // One CPU task among the transfers. `pool` null: computed on the loop thread
 // (the mistake); else offloaded. Answers with its timeline row; the value
 // goes to `out`, in the caller's frame, which outlives this task.
-task<request_record> cpu_job(ch04::event_loop& loop, cpu_pool* pool, std::size_t index,
-                             std::uint64_t steps, task_result& out, std::size_t row) {
+task<request_record> cpu_job(ch04::event_loop& loop, ch02::fixed_pool* pool,
+                             std::size_t index, std::uint64_t steps, task_result& out,
+                             std::size_t row) {
   co_await loop.sleep_for(cpu_starts_after);
   const harness::run_clock& clock = loop.clock();
   if (pool == nullptr) {
@@ -46,8 +47,9 @@ struct mixed_outcome {
   double loop_lag_s = 0;
 };
 
-task<mixed_outcome> mixed_demo(ch04::event_loop& loop, cpu_pool* pool, work_spec spec,
-                               mixed_settings how, std::vector<task_result>& cpu) {
+task<mixed_outcome> mixed_demo(ch04::event_loop& loop, ch02::fixed_pool* pool,
+                               work_spec spec, mixed_settings how,
+                               std::vector<task_result>& cpu) {
   const lag_probe probe{loop, lag_probe_period};
   const std::size_t n = how.urls.size();
   ch04::semaphore limit{loop, n};  // a permit each: every request at once
@@ -76,7 +78,7 @@ way_result run_mixed(const work_spec& spec, const mixed_settings& how) {
   result.way = how.pool_threads == 0 ? "mixed_in_loop" : "mixed_offloaded";
   result.model = how.pool_threads == 0 ? "mixed: CPU tasks inside the event loop"
                                        : "mixed: CPU tasks on a pool of " + p;
-  std::optional<cpu_pool> pool;  // first: outlives the loop that posts from it
+  std::optional<ch02::fixed_pool> pool;  // first: outlives the loop that posts from it
   if (how.pool_threads > 0) pool.emplace(how.pool_threads);
   const harness::run_clock clock;
   ch04::event_loop loop{clock};

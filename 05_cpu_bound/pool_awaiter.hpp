@@ -1,8 +1,9 @@
-// co_await on_pool(pool, loop, fn): run `fn` on a pool worker while the event
-// loop goes on turning, and resume the coroutine on the loop thread with its
-// value. The twin of asyncio's `await loop.run_in_executor(pool, fn)`.
-// Chapter 04's to_thread starts a thread per call; for CPU work a pool of one
-// thread per core is the right size, however many tasks are waiting.
+// co_await on_pool(pool, loop, fn): run `fn` on a worker of chapter 02's pool
+// while the event loop goes on turning, and resume the coroutine on the loop
+// thread with its value. The twin of asyncio's
+// `await loop.run_in_executor(pool, fn)`. Chapter 04's to_thread starts a
+// thread per call; for CPU work a pool of one thread per core is the right
+// size, however many tasks are waiting.
 #pragma once
 
 #include <coroutine>
@@ -12,8 +13,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "02_threads/fixed_pool.hpp"
 #include "04_coroutines/event_loop.hpp"
-#include "05_cpu_bound/cpu_pool.hpp"
 
 namespace inflight::ch05 {
 
@@ -23,7 +24,7 @@ namespace inflight::ch05 {
 template <typename T>
 class pool_awaiter {
  public:
-  pool_awaiter(cpu_pool& pool, ch04::event_loop& loop, std::function<T()> fn)
+  pool_awaiter(ch02::fixed_pool& pool, ch04::event_loop& loop, std::function<T()> fn)
       : pool_{pool}, loop_{loop}, fn_{std::move(fn)} {}
   pool_awaiter(const pool_awaiter&) = delete;
   pool_awaiter& operator=(const pool_awaiter&) = delete;
@@ -31,6 +32,7 @@ class pool_awaiter {
   bool await_ready() const noexcept { return false; }
 
   // On the loop thread: announce the post to come, then hand the job over.
+  // enqueue, not submit: the value comes back through *this, not a future.
   void await_suspend(std::coroutine_handle<> waiter) {
     loop_.expect_post();
     pool_.enqueue([this, waiter] {
@@ -53,7 +55,7 @@ class pool_awaiter {
   }
 
  private:
-  cpu_pool& pool_;
+  ch02::fixed_pool& pool_;
   ch04::event_loop& loop_;
   std::function<T()> fn_;
   std::optional<T> value_;
@@ -61,8 +63,8 @@ class pool_awaiter {
 };
 
 template <typename F>
-pool_awaiter<std::invoke_result_t<F&>> on_pool(cpu_pool& pool, ch04::event_loop& loop,
-                                               F fn) {
+pool_awaiter<std::invoke_result_t<F&>> on_pool(ch02::fixed_pool& pool,
+                                               ch04::event_loop& loop, F fn) {
   return {pool, loop, std::move(fn)};
 }
 // [/snippet]

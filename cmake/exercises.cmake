@@ -20,11 +20,12 @@ option(INFLIGHT_EXERCISES
 # by exercise/<source> when that file exists and INFLIGHT_EXERCISES is ON.
 # Link it as usual afterwards: target_link_libraries(<name> PUBLIC ...).
 #
-# HEADERS names header-only lesson files (templates: 04's when_all.hpp) whose
-# starter exercise/<header> must stand in for <header> wherever it is included
-# by its lesson path, "04_coroutines/when_all.hpp": in the chapter's sources,
-# its tests, and later chapters. A list of sources cannot swap those, so the
-# starter shadows the solution on the include path instead:
+# HEADERS names lesson headers that more than the starters include (04's
+# when_all.hpp, all templates; 02's fixed_pool.hpp, whose submit is one): each
+# one's starter exercise/<header> must stand in for <header> wherever it is
+# included by its lesson path, "04_coroutines/when_all.hpp": in the chapter's
+# sources, its tests, and later chapters. A list of sources cannot swap those,
+# so the starter shadows the solution on the include path instead:
 #   - a generated header, <build>/<chapter>/exercise_headers/04_coroutines/
 #     when_all.hpp, includes the starter by its absolute path (so a compiler
 #     error names the starter, the file the learner edits);
@@ -43,8 +44,8 @@ option(INFLIGHT_EXERCISES
 # check parses the templates but instantiates none; the exercises build, which
 # compiles the chapter against the starter, is the complete one.
 #
-# A header that only the starters include needs no HEADERS entry: they include
-# it by its exercise/ path (02's "02_threads/exercise/fixed_pool.hpp").
+# A header that only the starters include needs no HEADERS entry: they can
+# include it by its exercise/ path.
 function(inflight_lesson_library name)
   cmake_parse_arguments(PARSE_ARGV 1 lesson "" "" "HEADERS")
   set(solution ${lesson_UNPARSED_ARGUMENTS})

@@ -1,7 +1,11 @@
 // Exercise 02, step 2: the pool's workers. A copy of 02_threads/fixed_pool.cpp
-// with the three functions left for you; the class is in fixed_pool.hpp beside
-// this file. The solution is ../fixed_pool.cpp: try first.
-#include "02_threads/exercise/fixed_pool.hpp"
+// with its three functions left for you; the class, and submit (step 2d), are
+// in fixed_pool.hpp beside this file. The solution is ../fixed_pool.cpp: try
+// first.
+//
+// Every file includes the pool by its lesson path; the build puts the starter,
+// fixed_pool.hpp beside this file, in its place (see that file).
+#include "02_threads/fixed_pool.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -21,25 +25,24 @@ fixed_pool::fixed_pool([[maybe_unused]] std::size_t workers) {
       "02_threads/exercise/fixed_pool.cpp");
 }
 
-std::future<harness::request_record> fixed_pool::submit([[maybe_unused]] task job) {
-  // TODO(exercise 02, step 2b): wrap `job` in a
-  // std::packaged_task<harness::request_record()>, take its future, push the
-  // task onto queue_ while holding mutex_, then wake one worker
-  // (queued_.notify_one(), after unlocking) and return the future.
+void fixed_pool::enqueue([[maybe_unused]] std::function<void()> job) {
+  // TODO(exercise 02, step 2b): push `job` onto queue_ while holding mutex_,
+  // then wake one worker: queued_.notify_one(), after unlocking, so that the
+  // worker it wakes does not find the lock still taken.
   throw std::logic_error(
-      "exercise 02: fixed_pool::submit() is yours to write: see the TODO in "
+      "exercise 02: fixed_pool::enqueue() is yours to write: see the TODO in "
       "02_threads/exercise/fixed_pool.cpp");
 }
 
 void fixed_pool::work([[maybe_unused]] const std::stop_token& stop) {
   // TODO(exercise 02, step 2c): the worker's loop. Repeat:
-  //   - lock mutex_ and sleep on queued_ until the queue has a task or stop is
+  //   - lock mutex_ and sleep on queued_ until the queue has a job or stop is
   //     asked: `queued_.wait(lock, stop, predicate)` returns false when stop
   //     was asked and the predicate still fails (the queue is empty): return;
-  //   - take the front task off the queue;
+  //   - take the front job off the queue;
   //   - run it OUTSIDE the lock, or the workers would take turns instead of
   //     running their requests at the same time.
-  // The packaged_task stores the record (or the exception) in the future.
+  // A job from submit stores its value (or exception) in its future itself.
   //
   // Until you write it, every worker stops the program here: an exception
   // cannot leave a thread (it would call std::terminate), so say why, then abort.

@@ -1,7 +1,8 @@
 // Exercise 02: fetch N URLs with a fixed pool of P workers, at most P requests
 // in flight. A copy of 02_threads/pool.cpp with fetch_all_pool left for you
-// (step 1); the pool itself is step 2, in fixed_pool.cpp beside this file.
-// The solutions are ../pool.cpp and ../fixed_pool.cpp: try first.
+// (step 1); the pool itself is step 2, in fixed_pool.cpp and fixed_pool.hpp
+// beside this file. The solutions are ../pool.cpp, ../fixed_pool.cpp and
+// ../fixed_pool.hpp: try first.
 //
 // Run the chapter's tests against these files (docs/workshop.md, "Exercises"):
 //   cmake --preset exercises && cmake --build --preset exercises
@@ -10,7 +11,7 @@
 #include <stdexcept>
 
 #include "01_sync/sync.hpp"
-#include "02_threads/exercise/fixed_pool.hpp"
+#include "02_threads/fixed_pool.hpp"  // in the build: fixed_pool.hpp beside this file
 #include "02_threads/threads.hpp"
 #include "harness/transfer.hpp"
 

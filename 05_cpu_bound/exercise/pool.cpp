@@ -1,20 +1,22 @@
-// Exercise 05, step 1: parallelism. Spread the tasks over a fixed pool of P
-// threads. A copy of 05_cpu_bound/pool.cpp with the submitting left for you;
-// the pool itself (cpu_pool.hpp, chapter 02's design) is given. Step 2, the
-// same pool used from the event loop, is in mixed.cpp beside this file.
-// The solutions are ../pool.cpp and ../mixed.cpp: try first.
+// Exercise 05, step 1: parallelism. Spread the tasks over chapter 02's fixed
+// pool of P threads. A copy of 05_cpu_bound/pool.cpp with the submitting left
+// for you; the pool is ch02::fixed_pool (02_threads/fixed_pool.hpp), the one
+// you wrote in exercise 02. Step 2, the same pool used from the event loop, is
+// in mixed.cpp beside this file. The solutions are ../pool.cpp and
+// ../mixed.cpp: try first.
 //
 // Run the chapter's tests against these files (docs/workshop.md, "Exercises"):
 //   cmake --preset exercises && cmake --build --preset exercises
 //   ctest --preset exercises -L ch05
-// You are done when every ch05 test passes. The coroutines and the mixed demo
-// gather with chapter 04's when_all, which in the exercises build is exercise
-// 04's: do that one first (docs/workshop.md says how to skip it).
+// You are done when every ch05 test passes. In the exercises build chapter 05
+// runs on your code from earlier exercises too: the pool is exercise 02's, and
+// the coroutines and the mixed demo gather with exercise 04's when_all. Do
+// those first (docs/workshop.md says how to skip them).
 #include <future>
 #include <stdexcept>
 
+#include "02_threads/fixed_pool.hpp"
 #include "05_cpu_bound/cpu_bound.hpp"
-#include "05_cpu_bound/cpu_pool.hpp"
 
 namespace inflight::ch05 {
 
@@ -23,13 +25,13 @@ way_result run_on_pool([[maybe_unused]] const work_spec& spec, std::size_t threa
   result.way = "pool";
   result.model = "a fixed pool of " + std::to_string(threads) + " threads";
   const harness::run_clock clock;
-  // TODO(exercise 05, step 1): make a cpu_pool of `threads` workers and give
-  // it one job per task: a lambda that returns run_task(i, spec.steps, clock),
-  // the task_result of task i. pool.submit(job) queues it and returns a
-  // std::future<task_result> at once. Keep every future; once all are
-  // submitted, get() them in order into result.tasks (result.tasks[i] is task
-  // i's, whichever worker finishes first). A get() right after each submit
-  // would wait for one task before queueing the next: sequential again.
+  // TODO(exercise 05, step 1): make a ch02::fixed_pool of `threads` workers
+  // and give it one job per task: a lambda that returns
+  // run_task(i, spec.steps, clock), the task_result of task i. pool.submit(job)
+  // queues it and returns a std::future<task_result> at once. Keep every future; once all
+  // are submitted, get() them in order into result.tasks (result.tasks[i] is task i's,
+  // whichever worker finishes first). A get() right after each submit would wait for one
+  // task before queueing the next: sequential again.
   //
   // Mind the captures, because the job runs later, on a worker: `i` by value
   // (the loop moves on before the job runs); `spec` and `clock` by reference,
