@@ -4,6 +4,8 @@
 //
 // Debian's cpp-httplib 0.11 needs three corrections, each marked below: its
 // listen backlog, its fixed-size thread pool, and its keep-alive wait.
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -44,6 +46,15 @@ class threads_engine final : public server::engine {
     http_.set_socket_options([this](int fd) {
       int on = 1;
       ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+#ifdef TCP_DEFER_ACCEPT
+      // Accept a connection once its request has arrived, not at the
+      // handshake. httplib's worker waits for a request by polling every
+      // 10 ms (its keep-alive loop); a thousand workers handed connections
+      // whose clients had not yet written spun there, and took the CPU their
+      // own requests needed. Seconds: how long a silent client may wait.
+      int defer_s = 1;
+      ::setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer_s, sizeof defer_s);
+#endif
       listen_fd_ = fd;
     });
     const auto handler = [this](const httplib::Request& req, httplib::Response& res) {
@@ -64,11 +75,15 @@ class threads_engine final : public server::engine {
     while (!http_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 
-  ~threads_engine() override { stop(); }
+  ~threads_engine() override {
+    stop();
+  }
   threads_engine(const threads_engine&) = delete;
   threads_engine& operator=(const threads_engine&) = delete;
 
-  [[nodiscard]] int port() const override { return port_; }
+  [[nodiscard]] int port() const override {
+    return port_;
+  }
 
   void stop() override {
     const std::scoped_lock lock(stop_mutex_);
