@@ -2,8 +2,9 @@
 // the server-side mirror of chapter 02. Simple to read, and its cost is the
 // lesson: a thread (and its stack) for every client that is merely waiting.
 //
-// Debian's cpp-httplib 0.11 needs three corrections, each marked below: its
-// listen backlog, its fixed-size thread pool, and its keep-alive wait.
+// Debian's cpp-httplib 0.11 needs four corrections, each marked below: its
+// listen backlog, its fixed-size thread pool, its keep-alive wait, and its
+// workers' polling for a request that has not arrived yet.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
