@@ -12,7 +12,7 @@ constexpr std::size_t pool_size = 6;
 
 // 05's mixed demo needs requests in flight while the CPU tasks run, not the
 // tour's full delay: a shorter one shows the same loop lag in less time.
-constexpr double cpu_demo_delay_s = 0.2;
+constexpr double cpu_demo_delay_s = 0.1;
 
 std::vector<chapter_run> chapter_runs(std::size_t requests, double delay_s) {
   const std::string p = std::to_string(std::min(pool_size, requests));
@@ -29,10 +29,10 @@ std::vector<chapter_run> chapter_runs(std::size_t requests, double delay_s) {
       {"03 curl multi", "03_curl_multi", {}, "all in flight on one thread"},
       {"04 coroutines", "04_coroutines", {}, "co_await: reads like 01, runs like 03"},
       // Not requests but CPU tasks: its rows get their own section of the table.
-      // 4 tasks of 50 ms: enough to see the speedup, short enough for a tour.
+      // 4 tasks of 30 ms: enough to see the speedup, short enough for a tour.
       {"05 CPU-bound",
        "05_cpu_bound",
-       {"--tasks", "4", "--work-ms", "50", "--delay",
+       {"--tasks", "4", "--work-ms", "30", "--delay",
         harness::format_number(std::min(delay_s, cpu_demo_delay_s))},
        "concurrency is not parallelism",
        false},

@@ -65,7 +65,7 @@ TEST(tour, the_pool_row_shows_a_partial_wave_and_05_keeps_its_demo_short) {
   EXPECT_EQ(rows[2]["server_peak_in_flight"], 6) << rows[2].dump();
   EXPECT_DOUBLE_EQ(rows[2]["expected_s"].get<double>(), 2 * 0.3);
   // 05's mixed demo needs requests in flight, not the tour's whole delay.
-  EXPECT_DOUBLE_EQ(rows[5]["delay_s"].get<double>(), 0.2) << rows[5].dump();
+  EXPECT_DOUBLE_EQ(rows[5]["delay_s"].get<double>(), 0.1) << rows[5].dump();
 }
 
 TEST(tour, a_failing_chapter_is_reported_and_the_exit_status_says_so) {
