@@ -189,7 +189,12 @@ int main(int argc, char** argv) {
         "for `benchmarks/raw_client.cpp` (one thread, epoll, no HTTP library) or "
         "`benchmarks/floor_server.cpp` (a delay server built the same way): a row's "
         "gap to its floor row is what the library adds, and `floor_both`, with no "
-        "library on either side, is what loopback TCP on this machine allows.\n";
+        "library on either side, is what loopback TCP on this machine allows.\n\n"
+        "drivers_bench runs chapter 03's two drivers on answers spread over a second "
+        "(`/delay?ms=500&jitter_ms=1000`, seeded): each wake-up finds a few sockets "
+        "ready among N waiting, the case where `curl_multi_perform`'s walk over every "
+        "transfer costs and `socket_action` does not. With `/delay/1` (models_bench) "
+        "the answers arrive together and the two cost about the same.\n";
   for (int i = 2; i < argc; ++i) {
     if (fs::path(argv[i]).extension() == ".jsonl") {
       peers(md, argv[i]);

@@ -123,8 +123,9 @@ server_process& shared_floor_server() {
 
 void measure(benchmark::State& state, server_process& server, const workload& work,
              const fetch_function& fetch) {
-  const std::vector<std::string> urls(
-      work.requests, server.url() + "/delay/" + harness::format_number(work.delay_s));
+  const std::string path =
+      work.path.empty() ? "/delay/" + harness::format_number(work.delay_s) : work.path;
+  const std::vector<std::string> urls(work.requests, server.url() + path);
   for (auto _ : state) {
     state.PauseTiming();
     harness::reset_server_stats(server.url());

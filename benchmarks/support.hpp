@@ -56,6 +56,8 @@ using fetch_function = std::function<std::vector<harness::request_record>(
 struct workload {
   std::size_t requests = 10;
   double delay_s = 1.0;
+  // The path every request asks for; empty: /delay/<delay_s>.
+  std::string path;
   // The server's peak in flight a correct run reaches; below it the server did
   // not keep up (or the model did not do what it claims): the run is skipped.
   std::size_t expected_peak = 10;

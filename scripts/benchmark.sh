@@ -2,7 +2,7 @@
 # Sets up, builds (release) and runs the benchmark suites, then writes
 # docs/results.md and docs/charts/*.svg from their JSON. Takes ~10 minutes.
 #   scripts/benchmark.sh                 every suite, 3 repetitions
-#   scripts/benchmark.sh models_bench    one suite
+#   scripts/benchmark.sh models_bench    one suite (the others keep their last results)
 # Run it on an otherwise idle machine: the figures are wall times.
 # The Python and Node peers run when their runtimes are installed
 # (scripts/setup.sh --peers), and are skipped with a note when not.
@@ -15,10 +15,12 @@ cmake --build --preset release
 
 out=build/release/bench
 mkdir -p "$out"
-rm -f "$out"/*.json "$out"/*.jsonl
+rm -f "$out"/*.jsonl
 suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=(server_bench models_bench cpu_bench)
+[[ ${#suites[@]} -gt 0 ]] || suites=(server_bench models_bench drivers_bench cpu_bench)
 for suite in "${suites[@]}"; do
+  # A suite not run this time keeps its last JSON, so the report stays whole.
+  rm -f "$out/$suite.json"
   echo "== $suite" >&2
   "build/release/bin/$suite" --benchmark_repetitions=3 \
     --benchmark_out="$out/$suite.json" --benchmark_out_format=json
