@@ -17,7 +17,7 @@ namespace {
 void spread_answers(benchmark::State& state, ch03::driver driver) {
   const auto n = static_cast<std::size_t>(state.range(0));
   ch03::ensure_descriptors(ch03::descriptors_needed(n, /*server_in_process=*/false));
-  workload work{n, 1.0, "/delay?ms=500&jitter_ms=1000&seed=1", n};
+  const workload work{n, 1.0, n, "/delay?ms=500&jitter_ms=1000&seed=1"};
   measure(state, shared_server(mock::engine_kind::events), work,
           [driver](const auto& urls, const harness::run_clock& clock) {
             ch03::settings how;

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/record.hpp"
@@ -54,13 +55,20 @@ using fetch_function = std::function<std::vector<harness::request_record>(
     const std::vector<std::string>& urls, const harness::run_clock& clock)>;
 
 struct workload {
-  std::size_t requests = 10;
-  double delay_s = 1.0;
-  // The path every request asks for; empty: /delay/<delay_s>.
-  std::string path;
+  // `path` empty: every request asks for /delay/<delay_s>.
+  workload(std::size_t requests, double delay_s, std::size_t expected_peak,
+           std::string path = {})
+      : requests{requests},
+        delay_s{delay_s},
+        expected_peak{expected_peak},
+        path{std::move(path)} {}
+
+  std::size_t requests;
+  double delay_s;
   // The server's peak in flight a correct run reaches; below it the server did
   // not keep up (or the model did not do what it claims): the run is skipped.
-  std::size_t expected_peak = 10;
+  std::size_t expected_peak;
+  std::string path;  // the path every request asks for
 };
 
 // Runs `fetch` once per benchmark iteration and sets the counters:
