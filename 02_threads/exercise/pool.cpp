@@ -23,7 +23,7 @@ std::vector<harness::request_record> fetch_all_pool(
     [[maybe_unused]] const harness::run_clock& clock) {
   // TODO(exercise 02, step 1): make a fixed_pool of `workers` threads and
   // submit one task per URL; each task returns
-  //   ch01::fetch_one(easy, i, urls[i], timeout_s, clock)
+  //   ch01::fetch_one(easy.get(), i, urls[i], timeout_s, clock)
   // Keep every future, then get() them in URL order: records[i] must be the
   // record of urls[i], whatever order the workers finish in.
   //
