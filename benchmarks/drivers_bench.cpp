@@ -7,8 +7,7 @@
 // cost about the same.
 #include <benchmark/benchmark.h>
 
-#include "03_curl_multi/curl_multi.hpp"
-#include "03_curl_multi/fd_limit.hpp"
+#include "benchmarks/curl_multi_client.hpp"
 #include "benchmarks/support.hpp"
 
 namespace inflight::bench {
@@ -16,14 +15,8 @@ namespace {
 
 void spread_answers(benchmark::State& state, ch03::driver driver) {
   const auto n = static_cast<std::size_t>(state.range(0));
-  ch03::ensure_descriptors(ch03::descriptors_needed(n, /*server_in_process=*/false));
-  const workload work{n, 1.0, n, "/delay?ms=500&jitter_ms=1000&seed=1"};
-  measure(state, shared_server(mock::engine_kind::events), work,
-          [driver](const auto& urls, const harness::run_clock& clock) {
-            ch03::settings how;
-            how.how = driver;
-            return ch03::fetch_all(urls, how, clock);
-          });
+  measure_curl_multi(state, shared_server(mock::engine_kind::events),
+                     {n, 1.0, n, "/delay?ms=500&jitter_ms=1000&seed=1"}, driver);
 }
 void poll_driver_spread(benchmark::State& state) {
   spread_answers(state, ch03::driver::poll);

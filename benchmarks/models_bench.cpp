@@ -10,6 +10,7 @@
 #include "03_curl_multi/curl_multi.hpp"
 #include "03_curl_multi/fd_limit.hpp"
 #include "04_coroutines/coroutines.hpp"
+#include "benchmarks/curl_multi_client.hpp"
 #include "benchmarks/raw_client.hpp"
 #include "benchmarks/support.hpp"
 
@@ -53,21 +54,13 @@ void thread_pool(benchmark::State& state) {
           });
 }
 
-void curl_multi(benchmark::State& state, ch03::driver driver) {
-  const auto n = n_of(state);
-  ch03::ensure_descriptors(ch03::descriptors_needed(n, false));
-  measure(state, events(), {n, delay_s, n},
-          [driver](const auto& urls, const auto& clock) {
-            ch03::settings how;
-            how.how = driver;
-            return ch03::fetch_all(urls, how, clock);
-          });
-}
 void multi_poll_driver(benchmark::State& state) {
-  curl_multi(state, ch03::driver::poll);
+  const auto n = n_of(state);
+  measure_curl_multi(state, events(), {n, delay_s, n}, ch03::driver::poll);
 }
 void multi_socket_driver(benchmark::State& state) {
-  curl_multi(state, ch03::driver::socket_action);
+  const auto n = n_of(state);
+  measure_curl_multi(state, events(), {n, delay_s, n}, ch03::driver::socket_action);
 }
 
 void coroutines(benchmark::State& state) {

@@ -7,8 +7,7 @@
 // (floor_both: raw_client.hpp against floor_server.cpp, the loopback's floor).
 #include <benchmark/benchmark.h>
 
-#include "03_curl_multi/curl_multi.hpp"
-#include "03_curl_multi/fd_limit.hpp"
+#include "benchmarks/curl_multi_client.hpp"
 #include "benchmarks/raw_client.hpp"
 #include "benchmarks/support.hpp"
 
@@ -20,11 +19,7 @@ constexpr double timeout_s = 60;  // as ch03::settings' default
 
 void curl_client_against(benchmark::State& state, server_process& server) {
   const auto n = static_cast<std::size_t>(state.range(0));
-  ch03::ensure_descriptors(ch03::descriptors_needed(n, /*server_in_process=*/false));
-  measure(state, server, {n, delay_s, n},
-          [](const auto& urls, const harness::run_clock& clock) {
-            return ch03::fetch_all(urls, ch03::settings{}, clock);
-          });
+  measure_curl_multi(state, server, {n, delay_s, n});
 }
 
 void events_engine(benchmark::State& state) {
