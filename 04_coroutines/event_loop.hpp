@@ -69,8 +69,10 @@ class event_loop {
   void schedule(std::coroutine_handle<> h) { ready_.push_back(h); }
 
   // The one member another thread may call: resume `h` on the loop thread.
-  // Each post is announced on the loop thread first, with expect_post(), so
-  // that the loop knows it has something to wait for.
+  // Each post is announced on the loop thread with expect_post(), so that the
+  // loop knows it has something to wait for. Announcing it just after handing
+  // the work over is early enough: the loop takes posts only on its own
+  // thread, at its next turn, and this thread is still busy announcing.
   void post(std::coroutine_handle<> h);
   void expect_post() { ++posts_expected_; }
 

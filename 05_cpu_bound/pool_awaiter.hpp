@@ -31,10 +31,10 @@ class pool_awaiter {
 
   bool await_ready() const noexcept { return false; }
 
-  // On the loop thread: announce the post to come, then hand the job over.
-  // enqueue, not submit: the value comes back through *this, not a future.
+  // On the loop thread: hand the job over, then announce the post to come
+  // (if enqueue throws, there is nothing to wait for). enqueue, not submit:
+  // the value comes back through *this, not a future.
   void await_suspend(std::coroutine_handle<> waiter) {
-    loop_.expect_post();
     pool_.enqueue([this, waiter] {
       try {
         value_.emplace(fn_());
@@ -46,6 +46,7 @@ class pool_awaiter {
       // written above visible to the loop thread.
       loop_.post(waiter);
     });
+    loop_.expect_post();
   }
 
   // Back on the loop thread: the value, or the exception `fn` threw.

@@ -186,7 +186,9 @@ std::string render_timelines(const chapter_result& result,
     if (!way.requests.empty())
       out += ": rows 0-" + std::to_string(way.requests.size() - 1) +
              " are requests, the rest CPU tasks";
-    out += "\n" + harness::render_timeline(rows, way.wall_s, term, "rows") + "\n";
+    out += "\n" +
+           harness::render_timeline(rows, way.wall_s, term, "rows (requests and tasks)") +
+           "\n";
   }
   return out;
 }

@@ -131,7 +131,9 @@ class floor_server {
 
   void accept_all() {
     // Simplification: out of descriptors (EMFILE), a connection waits in the
-    // backlog and epoll reports it again; a real server would shed load.
+    // backlog and epoll reports the listener again at once, so this loop spins
+    // until a descriptor is free; a real server would stop listening or shed
+    // load. The benchmarks raise the limit to fit first.
     for (int fd; (fd = accept4(listener_, nullptr, nullptr,
                                SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0;) {
       watch(fd);
@@ -189,8 +191,10 @@ class floor_server {
   // The deadline queue, earliest first: answer everything whose time has come,
   // and measure how late each answer is (the loop's own queueing delay).
   void answer_due() {
-    const auto now = steady::now();
-    while (!due_.empty() && due_.begin()->first <= now) {
+    // The clock is read again for every answer: the time spent sending the
+    // earlier ones in this pass is lateness too (this loop's own queueing).
+    for (auto now = steady::now(); !due_.empty() && due_.begin()->first <= now;
+         now = steady::now()) {
       const auto [due, fd] = *due_.begin();
       due_.erase(due_.begin());
       client& c = clients_.at(fd);

@@ -74,6 +74,8 @@ void coroutines(benchmark::State& state) {
 
 void raw_sockets(benchmark::State& state) {
   const auto n = n_of(state);
+  // Before the clock starts, as for the other models (fetch_all_raw checks again).
+  ch03::ensure_descriptors(ch03::descriptors_needed(n, false));
   measure(state, events(), {n, delay_s, n}, [](const auto& urls, const auto& clock) {
     return fetch_all_raw(urls, timeout_s, clock);
   });

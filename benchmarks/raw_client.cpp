@@ -10,9 +10,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
@@ -100,19 +103,34 @@ std::string verdict(const connection& c, request_record& r) {
       line.find_first_not_of("0123456789", 9) < 12)
     return "malformed status line: " + line;
   r.status = std::stol(line.substr(9, 3));
-  return r.status == 200 ? "" : "HTTP " + std::to_string(r.status);
+  if (r.status != 200) return "HTTP " + std::to_string(r.status);
+  // A body cut short is a failure, as curl reports it (a partial transfer).
+  // Our servers always send Content-Length; a head without one is not checked.
+  std::string lower(c.head.size(), '\0');
+  std::transform(c.head.begin(), c.head.end(), lower.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  const auto field = lower.find("\r\ncontent-length:");
+  if (field == std::string::npos) return "";
+  const auto value =
+      c.head.substr(field + 17, c.head.find("\r\n", field + 2) - field - 17);
+  const auto expected = std::strtoull(value.c_str(), nullptr, 10);
+  if (r.bytes != expected)
+    return "body cut short: " + std::to_string(r.bytes) + " of " +
+           std::to_string(expected) + " bytes";
+  return "";
 }
 
 class raw_batch {
  public:
   raw_batch(const std::vector<std::string>& urls, const harness::run_clock& clock)
       : clock_(clock), records_(urls.size()), connections_(urls.size()) {
+    // errno read right after the call: parsing the URLs below may change it.
+    if (epoll_.get() < 0) throw std::runtime_error(os_error("epoll_create1"));
     for (const auto& url : urls) targets_.push_back(parse_url(url));  // may throw
     for (std::size_t i = 0; i < urls.size(); ++i) {
       records_[i].index = i;
       records_[i].url = urls[i];
     }
-    if (epoll_.get() < 0) throw std::runtime_error(os_error("epoll_create1"));
   }
 
   std::vector<request_record> run(double timeout_s) {

@@ -7,6 +7,7 @@
 // (floor_both: raw_client.hpp against floor_server.cpp, the loopback's floor).
 #include <benchmark/benchmark.h>
 
+#include "03_curl_multi/fd_limit.hpp"
 #include "benchmarks/curl_multi_client.hpp"
 #include "benchmarks/raw_client.hpp"
 #include "benchmarks/support.hpp"
@@ -33,6 +34,8 @@ void floor_server(benchmark::State& state) {
 }
 void floor_both(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
+  // Before the clock starts, as for the curl rows (fetch_all_raw checks again).
+  ch03::ensure_descriptors(ch03::descriptors_needed(n, /*server_in_process=*/false));
   measure(state, shared_floor_server(), {n, delay_s, n},
           [](const auto& urls, const harness::run_clock& clock) {
             return fetch_all_raw(urls, timeout_s, clock);

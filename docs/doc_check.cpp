@@ -110,7 +110,15 @@ int main(int argc, char** argv) {
     std::cerr << "usage: doc_check ROOT [--fix]\n";
     return 2;
   }
-  checker c{fs::canonical(argv[1]), argc == 3};
+  std::error_code error;
+  const fs::path root = fs::canonical(argv[1], error);
+  if (error || !fs::is_directory(root)) {
+    std::cerr << "doc_check: " << argv[1] << ": not a directory"
+              << (error ? " (" + error.message() + ")" : std::string()) << "\n"
+              << "usage: doc_check ROOT [--fix]\n";
+    return 2;
+  }
+  checker c{root, argc == 3};
   std::size_t docs = 0;
   for (auto it = fs::recursive_directory_iterator(c.root); it != fs::end(it); ++it) {
     const auto name = it->path().filename().string();

@@ -101,7 +101,8 @@ std::vector<option_spec> shared_options(const chapter_spec& chapter, run_options
        [&o, &chapter](std::string_view v) {
          if (!chapter.traces) {
            throw usage_error("--trace: " + chapter.name +
-                             " has no per-request spans to trace");
+                             " writes no trace (the format names every span a GET, "
+                             "and most of its spans are CPU tasks)");
          }
          if (v.empty()) throw usage_error("--trace: expected a file name");
          o.trace_file = std::string(v);

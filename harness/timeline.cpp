@@ -95,7 +95,7 @@ std::string render_timeline(const std::vector<request_record>& records, double w
   out << "timeline: " << n << " " << noun << ", 0 to " << format_fixed(wall_s, 3)
       << " s, " << format_fixed(cell_s * 1000, 1) << " ms a column";
   if (per_row > 1) {
-    out << "; " << per_row << " " << noun << " a row (more than fit the screen), "
+    out << "; " << per_row << " to a row (more than fit the screen), "
         << "shaded by how many of them are in flight";
   }
   out << "\n";

@@ -58,7 +58,7 @@ TEST(timeline, more_requests_than_rows_share_rows_and_say_so) {
   const terminal term{80, 24, false};
   const auto rows = lines(render_timeline(staircase(n), static_cast<double>(n), term));
   EXPECT_LE(rows.size(), 24U);
-  EXPECT_NE(rows[0].find("requests a row"), std::string::npos) << rows[0];
+  EXPECT_NE(rows[0].find("to a row"), std::string::npos) << rows[0];
   EXPECT_NE(rows[1].find("0-"), std::string::npos) << rows[1];
   // Within a shared row, only part of it is in flight at once: lighter shades.
   EXPECT_NE(rows[1].find('.'), std::string::npos) << rows[1];
@@ -71,7 +71,7 @@ TEST(timeline, the_heading_names_what_the_rows_are) {
             0U);
   const auto tasks = lines(render_timeline(staircase(100), 100.0, term, "tasks"));
   EXPECT_EQ(tasks[0].rfind("timeline: 100 tasks,", 0), 0U) << tasks[0];
-  EXPECT_NE(tasks[0].find("tasks a row"), std::string::npos) << tasks[0];
+  EXPECT_NE(tasks[0].find("to a row"), std::string::npos) << tasks[0];
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -52,9 +53,13 @@ class threads_engine final : public server::engine {
       // handshake. httplib's worker waits for a request by polling every
       // 10 ms (its keep-alive loop); a thousand workers handed connections
       // whose clients had not yet written spun there, and took the CPU their
-      // own requests needed. Seconds: how long a silent client may wait.
+      // own requests needed. The kernel turns the seconds into SYN-ACK
+      // retries; a client still silent after them is accepted as before.
       int defer_s = 1;
-      ::setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer_s, sizeof defer_s);
+      if (::setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer_s, sizeof defer_s) !=
+              0 &&
+          !options_.quiet)
+        std::perror("mock_server: TCP_DEFER_ACCEPT (workers will poll idle clients)");
 #endif
       listen_fd_ = fd;
     });

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "harness/text.hpp"
-
 namespace inflight::tour {
 
 // A pool smaller than N, so the waves of ceil(N/P) are visible: with the
@@ -32,10 +30,10 @@ std::vector<chapter_run> chapter_runs(std::size_t requests, double delay_s) {
       // 4 tasks of 30 ms: enough to see the speedup, short enough for a tour.
       {"05 CPU-bound",
        "05_cpu_bound",
-       {"--tasks", "4", "--work-ms", "30", "--delay",
-        harness::format_number(std::min(delay_s, cpu_demo_delay_s))},
+       {"--tasks", "4", "--work-ms", "30"},
        "concurrency is not parallelism",
-       false},
+       false,
+       std::min(delay_s, cpu_demo_delay_s)},
   };
 }
 

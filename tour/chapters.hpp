@@ -14,9 +14,10 @@ namespace inflight::tour {
 struct chapter_run {
   std::string label;              // "02 a thread per request"
   std::string executable;         // "02_threads"
-  std::vector<std::string> args;  // after --url, --requests, --delay, --json (last wins)
+  std::vector<std::string> args;  // beyond --url, --requests, --delay, --json
   std::string reading;            // "all wait together, one thread each"
   bool timeline = true;  // draw its timeline (05 draws five: too long for a tour)
+  double delay_s = 0;    // its own --delay instead of the tour's; 0: the tour's
 };
 
 // Every row of the table, in the order the course teaches them.

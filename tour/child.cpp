@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -24,25 +25,36 @@ std::string slurp(const std::filesystem::path& path) {
   return text.str();
 }
 
-// Waits up to `timeout` for the child to exit. On Linux a pidfd wakes us the
-// moment it does; elsewhere we look again after a short sleep. Either way the
-// next chapter starts within a few milliseconds, not a whole progress tick.
-void wait_for_exit(int pidfd, std::chrono::milliseconds timeout) {
-  if (pidfd >= 0) {
-    pollfd exited{pidfd, POLLIN, 0};
-    poll(&exited, 1, static_cast<int>(timeout.count()));
-  } else {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-}
-
-int open_pidfd([[maybe_unused]] pid_t pid) {
+// A child's exit as something to wait on. On Linux a pidfd wakes us the
+// moment the child exits; elsewhere (or before Linux 5.3) we look again after
+// a short sleep. Either way the next chapter starts within a few
+// milliseconds, not a whole progress tick.
+class pidfd {
+ public:
+  explicit pidfd([[maybe_unused]] pid_t pid) {
 #ifdef SYS_pidfd_open
-  return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));  // -1 before Linux 5.3
-#else
-  return -1;
+    fd_ = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
 #endif
-}
+  }
+  ~pidfd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  pidfd(const pidfd&) = delete;
+  pidfd& operator=(const pidfd&) = delete;
+
+  // Returns when the child has exited or `timeout` has passed.
+  void wait(std::chrono::milliseconds timeout) const {
+    if (fd_ >= 0) {
+      pollfd exited{fd_, POLLIN, 0};
+      poll(&exited, 1, static_cast<int>(timeout.count()));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+
+ private:
+  int fd_ = -1;
+};
 
 }  // namespace
 
@@ -80,18 +92,24 @@ child_result run_child(const std::string& executable,
 
   const auto start = std::chrono::steady_clock::now();
   const auto tick = std::chrono::milliseconds(100);
-  const int pidfd = open_pidfd(pid);
+  const pidfd exited{pid};
   auto next_tick = start + tick;
   int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
+  for (;;) {
+    const pid_t ended = waitpid(pid, &status, WNOHANG);
+    if (ended == pid) break;
+    if (ended < 0 && errno != EINTR) {  // not ours to wait for: say so, not "exit 0"
+      result.how_it_ended =
+          std::string("cannot wait for ") + executable + ": " + std::strerror(errno);
+      return result;
+    }
     const auto now = std::chrono::steady_clock::now();
     if (now >= next_tick) {
       waiting(std::chrono::duration<double>(now - start).count());
       next_tick = now + tick;
     }
-    wait_for_exit(pidfd, std::chrono::ceil<std::chrono::milliseconds>(next_tick - now));
+    exited.wait(std::chrono::ceil<std::chrono::milliseconds>(next_tick - now));
   }
-  if (pidfd >= 0) close(pidfd);
   if (WIFEXITED(status)) {
     result.exit_status = WEXITSTATUS(status);
     result.how_it_ended = "exit " + std::to_string(result.exit_status);
