@@ -15,7 +15,6 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
-#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -27,7 +26,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "mock_server/percentile.hpp"  // /stats computed as mock_server's
+
 namespace {
+
+using inflight::mock::percentile;
 
 using steady = std::chrono::steady_clock;
 using nlohmann::json;
@@ -40,16 +43,6 @@ int checked(int result, const char* call) {
   if (result < 0)
     throw std::runtime_error(std::string(call) + ": " + std::strerror(errno));
   return result;
-}
-
-// Nearest-rank percentile, as mock_server's /stats computes it.
-double percentile(std::vector<double> samples, double p) {
-  if (samples.empty()) return 0;
-  const auto rank =
-      static_cast<std::size_t>(std::ceil(p / 100 * static_cast<double>(samples.size())));
-  const auto at = samples.begin() + static_cast<long>(std::max<std::size_t>(rank, 1) - 1);
-  std::nth_element(samples.begin(), at, samples.end());
-  return *at;
 }
 
 struct client {

@@ -1,7 +1,8 @@
 #include "mock_server/stats.hpp"
 
 #include <algorithm>
-#include <cmath>
+
+#include "mock_server/percentile.hpp"
 
 namespace inflight::mock {
 
@@ -38,19 +39,6 @@ std::uint64_t request_stats::next_in_sequence(const std::string& key,
   const std::scoped_lock lock(mutex_);
   return sequences_[{key, seed}]++;
 }
-
-namespace {
-// Nearest-rank percentile of an unsorted copy.
-double percentile(std::vector<double> samples, double p) {
-  if (samples.empty()) return 0;
-  const auto rank = static_cast<std::size_t>(
-      std::ceil(p / 100.0 * static_cast<double>(samples.size())));
-  const auto index = std::clamp<std::size_t>(rank, 1, samples.size()) - 1;
-  std::nth_element(samples.begin(), samples.begin() + static_cast<long>(index),
-                   samples.end());
-  return samples[index];
-}
-}  // namespace
 
 stats_snapshot request_stats::snapshot() const {
   std::vector<double> samples;
