@@ -7,7 +7,7 @@
 // cost about the same.
 #include <benchmark/benchmark.h>
 
-#include "benchmarks/curl_multi_client.hpp"
+#include "benchmarks/clients.hpp"
 #include "benchmarks/support.hpp"
 
 namespace inflight::bench {
@@ -25,11 +25,8 @@ void socket_driver_spread(benchmark::State& state) {
   spread_answers(state, ch03::driver::socket_action);
 }
 
-#define INFLIGHT_DRIVER(fn) \
-  BENCHMARK(fn)->UseRealTime()->Iterations(1)->Unit(benchmark::kMillisecond)
-
-INFLIGHT_DRIVER(poll_driver_spread)->Arg(10)->Arg(1000)->Arg(10000);
-INFLIGHT_DRIVER(socket_driver_spread)->Arg(10)->Arg(1000)->Arg(10000);
+INFLIGHT_BENCHMARK(poll_driver_spread)->Arg(10)->Arg(1000)->Arg(10000);
+INFLIGHT_BENCHMARK(socket_driver_spread)->Arg(10)->Arg(1000)->Arg(10000);
 
 }  // namespace
 }  // namespace inflight::bench

@@ -10,8 +10,7 @@
 #include "03_curl_multi/curl_multi.hpp"
 #include "03_curl_multi/fd_limit.hpp"
 #include "04_coroutines/coroutines.hpp"
-#include "benchmarks/curl_multi_client.hpp"
-#include "benchmarks/raw_client.hpp"
+#include "benchmarks/clients.hpp"
 #include "benchmarks/support.hpp"
 
 namespace inflight::bench {
@@ -74,23 +73,16 @@ void coroutines(benchmark::State& state) {
 
 void raw_sockets(benchmark::State& state) {
   const auto n = n_of(state);
-  // Before the clock starts, as for the other models (fetch_all_raw checks again).
-  ch03::ensure_descriptors(ch03::descriptors_needed(n, false));
-  measure(state, events(), {n, delay_s, n}, [](const auto& urls, const auto& clock) {
-    return fetch_all_raw(urls, timeout_s, clock);
-  });
+  measure_raw(state, events(), {n, delay_s, n});
 }
 
-#define INFLIGHT_MODEL(fn) \
-  BENCHMARK(fn)->UseRealTime()->Iterations(1)->Unit(benchmark::kMillisecond)
-
-INFLIGHT_MODEL(sequential)->Arg(1)->Arg(10);
-INFLIGHT_MODEL(thread_per_request)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
-INFLIGHT_MODEL(thread_pool)->Arg(1)->Arg(10)->Arg(100);
-INFLIGHT_MODEL(multi_poll_driver)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
-INFLIGHT_MODEL(multi_socket_driver)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
-INFLIGHT_MODEL(coroutines)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
-INFLIGHT_MODEL(raw_sockets)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+INFLIGHT_BENCHMARK(sequential)->Arg(1)->Arg(10);
+INFLIGHT_BENCHMARK(thread_per_request)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+INFLIGHT_BENCHMARK(thread_pool)->Arg(1)->Arg(10)->Arg(100);
+INFLIGHT_BENCHMARK(multi_poll_driver)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+INFLIGHT_BENCHMARK(multi_socket_driver)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+INFLIGHT_BENCHMARK(coroutines)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+INFLIGHT_BENCHMARK(raw_sockets)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 
 }  // namespace
 }  // namespace inflight::bench

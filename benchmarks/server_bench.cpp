@@ -7,16 +7,13 @@
 // (floor_both: raw_client.hpp against floor_server.cpp, the loopback's floor).
 #include <benchmark/benchmark.h>
 
-#include "03_curl_multi/fd_limit.hpp"
-#include "benchmarks/curl_multi_client.hpp"
-#include "benchmarks/raw_client.hpp"
+#include "benchmarks/clients.hpp"
 #include "benchmarks/support.hpp"
 
 namespace inflight::bench {
 namespace {
 
 constexpr double delay_s = 1.0;
-constexpr double timeout_s = 60;  // as ch03::settings' default
 
 void curl_client_against(benchmark::State& state, server_process& server) {
   const auto n = static_cast<std::size_t>(state.range(0));
@@ -34,21 +31,13 @@ void floor_server(benchmark::State& state) {
 }
 void floor_both(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
-  // Before the clock starts, as for the curl rows (fetch_all_raw checks again).
-  ch03::ensure_descriptors(ch03::descriptors_needed(n, /*server_in_process=*/false));
-  measure(state, shared_floor_server(), {n, delay_s, n},
-          [](const auto& urls, const harness::run_clock& clock) {
-            return fetch_all_raw(urls, timeout_s, clock);
-          });
+  measure_raw(state, shared_floor_server(), {n, delay_s, n});
 }
 
-#define INFLIGHT_SERVER(fn) \
-  BENCHMARK(fn)->UseRealTime()->Iterations(1)->Unit(benchmark::kMillisecond)
-
-INFLIGHT_SERVER(events_engine)->Arg(10)->Arg(1000)->Arg(10000);
-INFLIGHT_SERVER(threads_engine)->Arg(10)->Arg(100)->Arg(1000);
-INFLIGHT_SERVER(floor_server)->Arg(10)->Arg(1000)->Arg(10000);
-INFLIGHT_SERVER(floor_both)->Arg(10)->Arg(1000)->Arg(10000);
+INFLIGHT_BENCHMARK(events_engine)->Arg(10)->Arg(1000)->Arg(10000);
+INFLIGHT_BENCHMARK(threads_engine)->Arg(10)->Arg(100)->Arg(1000);
+INFLIGHT_BENCHMARK(floor_server)->Arg(10)->Arg(1000)->Arg(10000);
+INFLIGHT_BENCHMARK(floor_both)->Arg(10)->Arg(1000)->Arg(10000);
 
 }  // namespace
 }  // namespace inflight::bench

@@ -78,4 +78,10 @@ struct workload {
 void measure(benchmark::State& state, server_process& server, const workload& work,
              const fetch_function& fetch);
 
+// How every request suite registers a benchmark: one measured run per
+// repetition (a run is seconds of waiting, not a loop to average), on the
+// wall clock, since the time is spent waiting and not on this CPU.
+#define INFLIGHT_BENCHMARK(fn) \
+  BENCHMARK(fn)->UseRealTime()->Iterations(1)->Unit(benchmark::kMillisecond)
+
 }  // namespace inflight::bench

@@ -1,10 +1,12 @@
-// Chapter 03's client as a benchmark workload, shared by the suites that put
-// it against a server (server_bench), beside the other models (models_bench)
-// or against itself with the other driver (drivers_bench).
+// The two clients the suites put against a server, as benchmark workloads:
+// chapter 03's (server_bench, models_bench, drivers_bench) and the raw floor
+// client with no HTTP library (server_bench, models_bench). Both raise the
+// descriptor limit to fit before the clock starts.
 #pragma once
 
 #include "03_curl_multi/curl_multi.hpp"
 #include "03_curl_multi/fd_limit.hpp"
+#include "benchmarks/raw_client.hpp"
 #include "benchmarks/support.hpp"
 
 namespace inflight::bench {
@@ -22,6 +24,17 @@ inline void measure_curl_multi(benchmark::State& state, server_process& server,
             how.how = driver;
             return ch03::fetch_all(urls, how, clock);
           });
+}
+
+// The same with the raw client (fetch_all_raw checks the limit again, cheaply,
+// for its other callers), and chapter 03's default timeout.
+inline void measure_raw(benchmark::State& state, server_process& server,
+                        const workload& work) {
+  ch03::ensure_descriptors(
+      ch03::descriptors_needed(work.requests, /*server_in_process=*/false));
+  measure(state, server, work, [](const auto& urls, const harness::run_clock& clock) {
+    return fetch_all_raw(urls, ch03::settings{}.timeout_s, clock);
+  });
 }
 
 }  // namespace inflight::bench
