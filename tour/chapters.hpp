@@ -17,7 +17,7 @@ struct chapter_run {
   std::vector<std::string> args;  // beyond --url, --requests, --delay, --json
   std::string reading;            // "all wait together, one thread each"
   bool timeline = true;  // draw its timeline (05 draws five: too long for a tour)
-  double delay_s = 0;    // its own --delay instead of the tour's; 0: the tour's
+  std::optional<double> delay_s = std::nullopt;  // its own --delay, not the tour's
 };
 
 // Every row of the table, in the order the course teaches them.

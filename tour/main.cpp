@@ -99,12 +99,9 @@ int main(int argc, char** argv) {
     if (!options.json)
       std::cout << "== " << run.label << " (" << run.executable << ")\n" << std::flush;
     std::vector<std::string> args{
-        "--url",
-        options.url,
-        "--requests",
-        std::to_string(options.requests),
-        "--delay",
-        harness::format_number(run.delay_s > 0 ? run.delay_s : options.delay_s),
+        "--url",      options.url,
+        "--requests", std::to_string(options.requests),
+        "--delay",    harness::format_number(run.delay_s.value_or(options.delay_s)),
         "--json"};
     if (!options.json && run.timeline) args.emplace_back("--timeline");
     args.insert(args.end(), run.args.begin(), run.args.end());
