@@ -3,14 +3,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/testing/command.hpp"
-#include "harness/testing/result_schema.hpp"
-#include "harness/testing/server_fixture.hpp"
+#include "harness/test_support/command.hpp"
+#include "harness/test_support/result_schema.hpp"
+#include "harness/test_support/server_fixture.hpp"
 
 namespace inflight::ch01 {
 namespace {
 
-using testing::run_command;
+using test_support::run_command;
 
 TEST(sync_main, runs_and_reports) {
   const auto run = run_command(CH01_EXECUTABLE, {"--requests", "3", "--delay", "0.05"});
@@ -24,7 +24,7 @@ TEST(sync_main, json_is_only_the_result_object) {
       run_command(CH01_EXECUTABLE, {"--requests", "3", "--delay", "0.05", "--json"});
   EXPECT_EQ(run.exit_status, 0) << run.err;
   const auto result = nlohmann::json::parse(run.out);  // throws if anything else is there
-  testing::expect_result_schema(result, "01_sync");
+  test_support::expect_result_schema(result, "01_sync");
   EXPECT_EQ(result["requests"], 3);
   EXPECT_EQ(result["ok"], 3);
   EXPECT_EQ(result["threads"], 1);
@@ -32,17 +32,17 @@ TEST(sync_main, json_is_only_the_result_object) {
   EXPECT_GE(result["wall_s"].get<double>(), 3 * 0.05);
 }
 
-using sync_main_urls = testing::with_server;
+using sync_main_urls = test_support::with_server;
 
 TEST_F(sync_main_urls, failed_requests_exit_1_and_are_listed_by_index) {
-  const std::string list = testing::write_temp_file(
+  const std::string list = test_support::write_temp_file(
       "ch01_urls", "# a comment, then a blank line\n\n" + delay_url(0.01) + "\n" +
-                       server.url() + "/status/503\n" + testing::closed_port_url() +
+                       server.url() + "/status/503\n" + test_support::closed_port_url() +
                        "\n");
   const auto run = run_command(CH01_EXECUTABLE, {"--urls", list, "--json"});
   EXPECT_EQ(run.exit_status, 1) << run.err;
   const auto result = nlohmann::json::parse(run.out);
-  testing::expect_result_schema(result, "01_sync");
+  test_support::expect_result_schema(result, "01_sync");
   EXPECT_EQ(result["requests"], 3);
   EXPECT_EQ(result["failed"], 2);
   EXPECT_EQ(result["errors"][0]["index"], 1);

@@ -4,13 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/testing/server_fixture.hpp"
+#include "harness/test_support/server_fixture.hpp"
 #include "harness/transfer.hpp"
 
 namespace inflight::ch01 {
 namespace {
 
-using sync_test = testing::with_server;
+using sync_test = test_support::with_server;
 constexpr double delay_s = 0.05;
 constexpr double timeout_s = 5;
 
@@ -52,8 +52,8 @@ TEST_F(sync_test, a_reused_handle_opens_one_connection_a_fresh_one_each_time) {
 
 TEST_F(sync_test, each_failure_is_reported_with_its_cause_and_none_is_lost) {
   const std::vector<std::string> urls{delay_url(delay_s), server.url() + "/status/500",
-                                      testing::closed_port_url(), server.url() + "/hang",
-                                      delay_url(delay_s)};
+                                      test_support::closed_port_url(),
+                                      server.url() + "/hang", delay_url(delay_s)};
   const harness::run_clock clock;
   const auto records = fetch_all(urls, handle_policy::reuse, /*timeout_s=*/0.3, clock);
 

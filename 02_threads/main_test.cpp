@@ -3,13 +3,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/testing/command.hpp"
-#include "harness/testing/result_schema.hpp"
+#include "harness/test_support/command.hpp"
+#include "harness/test_support/result_schema.hpp"
 
 namespace inflight::ch02 {
 namespace {
 
-using testing::run_command;
+using test_support::run_command;
 
 TEST(threads_main, runs_and_reports_the_thread_cost) {
   const auto run = run_command(CH02_EXECUTABLE, {"--requests", "3", "--delay", "0.05"});
@@ -23,7 +23,7 @@ TEST(threads_main, json_for_a_thread_each) {
       run_command(CH02_EXECUTABLE, {"--requests", "3", "--delay", "0.3", "--json"});
   EXPECT_EQ(run.exit_status, 0) << run.err;
   const auto result = nlohmann::json::parse(run.out);
-  testing::expect_result_schema(result, "02_threads");
+  test_support::expect_result_schema(result, "02_threads");
   EXPECT_EQ(result["ok"], 3);
   EXPECT_EQ(result["threads"], 3);
   EXPECT_EQ(result["server_peak_in_flight"], 3);
@@ -34,7 +34,7 @@ TEST(threads_main, json_for_a_pool) {
                                                  "--max-in-flight", "2", "--json"});
   EXPECT_EQ(run.exit_status, 0) << run.err;
   const auto result = nlohmann::json::parse(run.out);
-  testing::expect_result_schema(result, "02_threads");
+  test_support::expect_result_schema(result, "02_threads");
   EXPECT_EQ(result["ok"], 4);
   EXPECT_LE(result["threads"].get<int>(), 2);
   EXPECT_LE(result["server_peak_in_flight"].get<int>(), 2);

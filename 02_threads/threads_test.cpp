@@ -5,12 +5,12 @@
 #include <cmath>
 
 #include "02_threads/threads.hpp"
-#include "harness/testing/server_fixture.hpp"
+#include "harness/test_support/server_fixture.hpp"
 
 namespace inflight::ch02 {
 namespace {
 
-using threads_test = testing::with_server;
+using threads_test = test_support::with_server;
 // Long enough that every thread has started before the first answer arrives,
 // even on a loaded machine under a sanitizer.
 constexpr double delay_s = 0.3;
@@ -55,7 +55,8 @@ TEST_F(threads_test, a_pool_of_p_never_has_more_than_p_in_flight) {
 
 TEST_F(threads_test, each_failure_is_reported_with_its_cause_and_none_is_lost) {
   const std::vector<std::string> urls{delay_url(0.05), server.url() + "/status/500",
-                                      testing::closed_port_url(), server.url() + "/hang"};
+                                      test_support::closed_port_url(),
+                                      server.url() + "/hang"};
   const harness::run_clock clock;
   for (const bool pooled : {false, true}) {
     thread_cost cost;

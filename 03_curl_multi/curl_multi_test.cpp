@@ -13,7 +13,7 @@
 
 #include "03_curl_multi/drivers.hpp"
 #include "03_curl_multi/fd_limit.hpp"
-#include "harness/testing/server_fixture.hpp"
+#include "harness/test_support/server_fixture.hpp"
 
 namespace inflight::ch03 {
 namespace {
@@ -32,7 +32,7 @@ std::string name_of(variant v) {
   return "?";
 }
 
-class curl_multi_test : public testing::with_server,
+class curl_multi_test : public test_support::with_server,
                         public ::testing::WithParamInterface<variant> {
  protected:
   std::vector<harness::request_record> fetch(const std::vector<std::string>& urls,
@@ -92,7 +92,7 @@ TEST_P(curl_multi_test, each_failure_keeps_its_cause_and_none_is_lost) {
   const std::vector<std::string> urls{delay_url(0.05),
                                       server.url() + "/status/500",
                                       server.url() + "/unstable?failure_rate=1",
-                                      testing::closed_port_url(),
+                                      test_support::closed_port_url(),
                                       server.url() + "/hang",
                                       delay_url(0.05)};
   settings how;

@@ -3,13 +3,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/testing/command.hpp"
-#include "harness/testing/result_schema.hpp"
+#include "harness/test_support/command.hpp"
+#include "harness/test_support/result_schema.hpp"
 
 namespace inflight::ch03 {
 namespace {
 
-using testing::run_command;
+using test_support::run_command;
 
 TEST(curl_multi_main, runs_and_reports) {
   const auto run = run_command(CH03_EXECUTABLE, {"--requests", "3", "--delay", "0.05"});
@@ -23,7 +23,7 @@ TEST(curl_multi_main, json_shows_all_in_flight_on_one_thread_with_either_driver)
                                                    "--driver", driver, "--json"});
     EXPECT_EQ(run.exit_status, 0) << run.err;
     const auto result = nlohmann::json::parse(run.out);
-    testing::expect_result_schema(result, "03_curl_multi");
+    test_support::expect_result_schema(result, "03_curl_multi");
     EXPECT_EQ(result["ok"], 20) << driver;
     EXPECT_EQ(result["threads"], 1) << driver;
     EXPECT_EQ(result["server_peak_in_flight"], 20) << driver;

@@ -11,14 +11,14 @@
 #include "04_coroutines/wait_for.hpp"
 #include "04_coroutines/when_all.hpp"
 #include "harness/process_stats.hpp"
-#include "harness/testing/server_fixture.hpp"
+#include "harness/test_support/server_fixture.hpp"
 
 namespace inflight::ch04 {
 namespace {
 
 using std::chrono::milliseconds;
 
-class coroutines_test : public testing::with_server {
+class coroutines_test : public test_support::with_server {
  protected:
   harness::run_clock clock;
   event_loop loop{clock};

@@ -3,14 +3,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/testing/command.hpp"
-#include "harness/testing/result_schema.hpp"
-#include "harness/testing/server_fixture.hpp"
+#include "harness/test_support/command.hpp"
+#include "harness/test_support/result_schema.hpp"
+#include "harness/test_support/server_fixture.hpp"
 
 namespace inflight::ch04 {
 namespace {
 
-using testing::run_command;
+using test_support::run_command;
 
 TEST(coroutines_main, runs_and_reports) {
   const auto run = run_command(CH04_EXECUTABLE, {"--requests", "3", "--delay", "0.05"});
@@ -23,7 +23,7 @@ TEST(coroutines_main, json_shows_all_in_flight_on_one_thread) {
       run_command(CH04_EXECUTABLE, {"--requests", "20", "--delay", "0.1", "--json"});
   EXPECT_EQ(run.exit_status, 0) << run.err;
   const auto result = nlohmann::json::parse(run.out);
-  testing::expect_result_schema(result, "04_coroutines");
+  test_support::expect_result_schema(result, "04_coroutines");
   EXPECT_EQ(result["ok"], 20);
   EXPECT_EQ(result["threads"], 1);
   EXPECT_EQ(result["server_peak_in_flight"], 20);
@@ -41,13 +41,13 @@ TEST(coroutines_main, max_in_flight_is_the_servers_peak) {
 
 TEST(coroutines_main, a_timed_out_request_fails_the_run_with_its_cause) {
   mock::server server{};
-  const std::string urls = testing::write_temp_file(
+  const std::string urls = test_support::write_temp_file(
       "ch04_urls", server.url() + "/hang\n" + server.url() + "/delay/0.05\n");
   const auto run =
       run_command(CH04_EXECUTABLE, {"--urls", urls, "--timeout", "0.2", "--json"});
   EXPECT_EQ(run.exit_status, 1) << run.err;
   const auto result = nlohmann::json::parse(run.out);
-  testing::expect_result_schema(result, "04_coroutines");
+  test_support::expect_result_schema(result, "04_coroutines");
   EXPECT_EQ(result["ok"], 1);
   ASSERT_EQ(result["errors"].size(), 1U);
   EXPECT_EQ(result["errors"][0]["index"], 0);

@@ -3,12 +3,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/testing/command.hpp"
+#include "harness/test_support/command.hpp"
 
 namespace inflight::ch05 {
 namespace {
 
-using testing::run_command;
+using test_support::run_command;
 
 // Small and fast: 3 tasks of 20 ms, 2 requests of 50 ms.
 const std::vector<std::string> quick{"--tasks",    "3", "--work-ms", "20",

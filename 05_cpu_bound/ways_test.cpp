@@ -6,12 +6,12 @@
 #include <algorithm>
 
 #include "05_cpu_bound/cpu_bound.hpp"
-#include "harness/testing/server_fixture.hpp"
+#include "harness/test_support/server_fixture.hpp"
 
 namespace inflight::ch05 {
 namespace {
 
-class ways_test : public testing::with_server {
+class ways_test : public test_support::with_server {
  protected:
   // Short tasks keep the suite fast; calibrated, so ~30 ms on any build.
   work_spec spec{4, steps_for_ms(30)};

@@ -15,7 +15,7 @@
 #include "benchmarks/raw_client.hpp"
 #include "benchmarks/support.hpp"
 #include "harness/server_stats.hpp"
-#include "harness/testing/server_fixture.hpp"
+#include "harness/test_support/server_fixture.hpp"
 #include "harness/transfer.hpp"
 
 namespace inflight::bench {
@@ -119,7 +119,7 @@ TEST_F(floor_server_test, clients_that_give_up_leave_nothing_in_flight) {
 }
 
 TEST_F(floor_server_test, a_closed_port_fails_every_request_and_loses_none) {
-  const std::string closed = testing::closed_port_url();
+  const std::string closed = test_support::closed_port_url();
   const auto records = fetch({closed, server.url() + "/delay/0", closed});
   ASSERT_EQ(records.size(), 3U);
   EXPECT_EQ(ok_count(records), 1U);  // ok + failed == N: none lost, none twice

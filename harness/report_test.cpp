@@ -6,7 +6,7 @@
 
 #include <sstream>
 
-#include "harness/testing/result_schema.hpp"
+#include "harness/test_support/result_schema.hpp"
 
 namespace inflight::harness {
 namespace {
@@ -50,7 +50,7 @@ TEST(report, json_follows_the_schema_and_lists_each_failure) {
   result.records[3] = record(3, 100, "HTTP 500");
   result.measured.server_peak_in_flight = 2;
   const nlohmann::json json = to_json(result);
-  testing::expect_result_schema(json, "99_test");
+  test_support::expect_result_schema(json, "99_test");
   EXPECT_EQ(json["ok"], 4);
   EXPECT_EQ(json["failed"], 1);
   EXPECT_EQ(json["errors"], nlohmann::json::parse(R"([{"index":3,"error":"HTTP 500"}])"));
@@ -62,7 +62,7 @@ TEST(report, unknowns_are_null_in_json_and_said_in_text) {
   run_result result = five_requests({"seq", model_shape::sequential});
   result.delay_s.reset();
   const nlohmann::json json = to_json(result);
-  testing::expect_result_schema(json, "99_test");
+  test_support::expect_result_schema(json, "99_test");
   EXPECT_TRUE(json["server_peak_in_flight"].is_null());
   EXPECT_TRUE(json["expected_s"].is_null());
   std::ostringstream text;

@@ -4,13 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/testing/server_fixture.hpp"
+#include "harness/test_support/server_fixture.hpp"
 #include "harness/transfer.hpp"
 
 namespace inflight::harness {
 namespace {
 
-using server_stats_test = testing::with_server;
+using server_stats_test = test_support::with_server;
 
 TEST_F(server_stats_test, reads_the_peak_and_resets_it) {
   const run_clock clock;
@@ -30,7 +30,7 @@ TEST_F(server_stats_test, a_server_without_stats_is_unknown) {
   // /status/404 stands in for a server that has no /stats route.
   EXPECT_FALSE(reset_server_stats(server.url() + "/status/404"));
   EXPECT_FALSE(read_server_peak(server.url() + "/status/404").has_value());
-  EXPECT_FALSE(read_server_peak(testing::closed_port_url()).has_value());
+  EXPECT_FALSE(read_server_peak(test_support::closed_port_url()).has_value());
 }
 
 }  // namespace

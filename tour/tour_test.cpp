@@ -5,13 +5,13 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "harness/testing/command.hpp"
-#include "harness/testing/server_fixture.hpp"
+#include "harness/test_support/command.hpp"
+#include "harness/test_support/server_fixture.hpp"
 
 namespace inflight::tour {
 namespace {
 
-using testing::run_command;
+using test_support::run_command;
 
 std::vector<nlohmann::json> json_lines(const std::string& out) {
   std::vector<nlohmann::json> lines;
@@ -70,7 +70,7 @@ TEST(tour, the_pool_row_shows_a_partial_wave_and_05_keeps_its_demo_short) {
 
 TEST(tour, a_failing_chapter_is_reported_and_the_exit_status_says_so) {
   const auto run = run_command(TOUR_EXECUTABLE, {"--quick", "--requests", "2", "--url",
-                                                 testing::closed_port_url()});
+                                                 test_support::closed_port_url()});
   EXPECT_EQ(run.exit_status, 1) << run.out;
   EXPECT_NE(run.out.find("01 sequential             FAILED: 2 of 2 requests failed"),
             std::string::npos)

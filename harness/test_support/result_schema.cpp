@@ -1,9 +1,9 @@
 // Checking a --json result against the schema in DESIGN.md.
-#include "harness/testing/result_schema.hpp"
+#include "harness/test_support/result_schema.hpp"
 
 #include <gtest/gtest.h>
 
-namespace inflight::testing {
+namespace inflight::test_support {
 
 void expect_result_schema(const nlohmann::json& result, const std::string& chapter) {
   ASSERT_TRUE(result.is_object()) << result;
@@ -34,4 +34,4 @@ void expect_result_schema(const nlohmann::json& result, const std::string& chapt
   EXPECT_EQ(static_cast<long>(result["errors"].size()), failed) << result;
 }
 
-}  // namespace inflight::testing
+}  // namespace inflight::test_support

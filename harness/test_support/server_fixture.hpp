@@ -15,7 +15,7 @@
 #include "harness/transfer.hpp"
 #include "mock_server/server.hpp"
 
-namespace inflight::testing {
+namespace inflight::test_support {
 
 class with_server : public ::testing::Test {
  protected:
@@ -47,4 +47,4 @@ inline std::string closed_port_url() {
   return url;
 }
 
-}  // namespace inflight::testing
+}  // namespace inflight::test_support

@@ -1,6 +1,6 @@
 // posix_spawn with stdout and stderr sent to temporary files: no pipes, so a
 // chatty child can never block on a full pipe while we wait for it.
-#include "harness/testing/command.hpp"
+#include "harness/test_support/command.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -12,7 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace inflight::testing {
+namespace inflight::test_support {
 
 namespace {
 
@@ -66,4 +66,4 @@ command_result run_command(const std::string& executable,
   return result;
 }
 
-}  // namespace inflight::testing
+}  // namespace inflight::test_support

@@ -4,10 +4,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace inflight::testing {
+namespace inflight::test_support {
 
 // Adds a GoogleTest failure for every key that is missing or of the wrong
 // type, and when ok + failed != requests or errors does not match failed.
 void expect_result_schema(const nlohmann::json& result, const std::string& chapter);
 
-}  // namespace inflight::testing
+}  // namespace inflight::test_support

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace inflight::testing {
+namespace inflight::test_support {
 
 struct command_result {
   int exit_status = -1;  // -1: killed by a signal
@@ -20,4 +20,4 @@ command_result run_command(const std::string& executable,
 // A file in the test's temporary directory holding `text`; returns its path.
 std::string write_temp_file(const std::string& name, const std::string& text);
 
-}  // namespace inflight::testing
+}  // namespace inflight::test_support
