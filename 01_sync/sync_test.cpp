@@ -45,9 +45,13 @@ TEST_F(sync_test, a_reused_handle_opens_one_connection_a_fresh_one_each_time) {
   const harness::run_clock clock;
   const auto urls = delay_urls(3, 0);
   EXPECT_EQ(connections_opened(fetch_all(urls, handle_policy::reuse, timeout_s, clock)),
-            1);
+            1)
+      << "handle_policy::reuse opened more than one connection: is a fresh easy handle "
+         "made inside the loop? Make one before it and reuse it for every request";
   EXPECT_EQ(connections_opened(fetch_all(urls, handle_policy::fresh, timeout_s, clock)),
-            3);
+            3)
+      << "handle_policy::fresh must make a new easy handle (so a new connection) for "
+         "every request after the first";
 }
 
 TEST_F(sync_test, each_failure_is_reported_with_its_cause_and_none_is_lost) {
