@@ -39,7 +39,11 @@ double draw(const params& query, const std::string& key, request_stats& stats) {
   }
   const auto seed = parse_count(it->second, "seed", UINT64_MAX);
   const auto k = stats.next_in_sequence(key, seed);
-  return static_cast<double>(splitmix64(seed ^ splitmix64(k)) >> 11U) * 0x1.0p-53;
+  if (!k)
+    throw bad_request(503, "too many distinct seeds in use (" +
+                               std::to_string(request_stats::max_sequences) +
+                               "); POST /stats/reset to start over");
+  return static_cast<double>(splitmix64(seed ^ splitmix64(*k)) >> 11U) * 0x1.0p-53;
 }
 
 reply json_reply(int status, json body) {
@@ -178,7 +182,10 @@ reply dispatch(const request& req, request_stats& stats, const server_options& o
                                 {"max", s.queue_max_ms},
                                 {"samples", s.queue_samples}}},
                               {"waited_for_thread", s.waited_for_thread},
-                              {"worker_threads", s.worker_threads}});
+                              {"worker_threads", s.worker_threads},
+                              {"refused", s.refused},
+                              {"internal_errors", s.internal_errors},
+                              {"connections", s.connections}});
     r.counted = false;
     return r;
   }

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "mock_server/limits.hpp"
+
 namespace inflight::mock {
 
 // How the server waits. `threads` parks one thread per request in flight (the
@@ -24,6 +26,7 @@ struct server_options {
   int threads = 1024;         // threads engine: the most requests served at once
   double max_delay_s = 10.0;  // longest delay a client may ask for (httpbin's cap)
   bool quiet = true;          // false: log warnings (e.g. "all threads busy") to stderr
+  server_limits limits{};     // mock_server/limits.hpp; tests shorten the timeouts
 };
 
 // What /stats reports, as numbers. "In flight" counts requests whose handler
@@ -45,6 +48,14 @@ struct stats_snapshot {
   std::uint64_t waited_for_thread =
       0;                   // threads engine: connections queued behind a full pool
   int worker_threads = 0;  // threads engine: workers started so far
+  // Refused before a route was chosen: a malformed or oversized head, a body
+  // over the limit, a connection over the limit, a request cut by its timeout,
+  // an answer over the bytes-in-flight cap. Each got a 4xx/5xx JSON where the
+  // connection still allowed one. Not counted in `served`.
+  std::uint64_t refused = 0;
+  // Answered 500 by a catch-all: a bug, never a client's fault. Also in `served`.
+  std::uint64_t internal_errors = 0;
+  std::int64_t connections = 0;  // client connections open now
 };
 
 class server {

@@ -34,10 +34,35 @@ void request_stats::set_worker_threads(int count) {
   worker_threads_ = count;
 }
 
-std::uint64_t request_stats::next_in_sequence(const std::string& key,
-                                              std::uint64_t seed) {
+void request_stats::note_refused() {
   const std::scoped_lock lock(mutex_);
-  return sequences_[{key, seed}]++;
+  ++refused_;
+}
+
+void request_stats::note_internal_error() {
+  const std::scoped_lock lock(mutex_);
+  ++internal_errors_;
+}
+
+void request_stats::connection_opened() {
+  const std::scoped_lock lock(mutex_);
+  ++connections_;
+}
+
+void request_stats::connection_closed() {
+  const std::scoped_lock lock(mutex_);
+  --connections_;
+}
+
+std::optional<std::uint64_t> request_stats::next_in_sequence(const std::string& key,
+                                                             std::uint64_t seed) {
+  const std::scoped_lock lock(mutex_);
+  auto it = sequences_.find({key, seed});
+  if (it == sequences_.end()) {
+    if (sequences_.size() >= max_sequences) return std::nullopt;
+    it = sequences_.emplace(std::pair{key, seed}, 0).first;
+  }
+  return it->second++;
 }
 
 stats_snapshot request_stats::snapshot() const {
@@ -54,6 +79,9 @@ stats_snapshot request_stats::snapshot() const {
     s.queue_samples = queue_count_;
     s.waited_for_thread = waited_for_thread_;
     s.worker_threads = worker_threads_;
+    s.refused = refused_;
+    s.internal_errors = internal_errors_;
+    s.connections = connections_;
     samples = queue_ms_;
   }
   // Sorting happens outside the lock so /stats never stalls the handlers.
@@ -74,6 +102,8 @@ void request_stats::reset() {
   queue_ms_.clear();
   queue_count_ = 0;
   waited_for_thread_ = 0;
+  refused_ = 0;
+  internal_errors_ = 0;  // connections_ stays: it is a count of what is open now
   sequences_.clear();
 }
 

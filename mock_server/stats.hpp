@@ -24,11 +24,20 @@ class request_stats {
   void end(bool abandoned);
 
   void note_waited_for_thread();
+  void note_refused();
+  void note_internal_error();
+  void connection_opened();
+  void connection_closed();
   void set_worker_threads(int count);
 
   // The k-th call for a given (key, seed) returns k, counting from 0 since the
   // start or the last reset: what makes /unstable and jitter reproducible.
-  std::uint64_t next_in_sequence(const std::string& key, std::uint64_t seed);
+  // Empty once `max_sequences` distinct pairs are in use: forgetting one would
+  // silently change its outcomes, so the caller refuses the new seed instead.
+  std::optional<std::uint64_t> next_in_sequence(const std::string& key,
+                                                std::uint64_t seed);
+  // About 100 bytes each: a client sending fresh seeds cannot grow us past ~6 MB.
+  static constexpr std::size_t max_sequences = 65'536;
 
   [[nodiscard]] stats_snapshot snapshot() const;
   void reset();
@@ -49,6 +58,9 @@ class request_stats {
   std::uint64_t queue_count_ = 0;
   std::uint64_t waited_for_thread_ = 0;
   int worker_threads_ = 0;
+  std::uint64_t refused_ = 0;
+  std::uint64_t internal_errors_ = 0;
+  std::int64_t connections_ = 0;
   std::map<std::pair<std::string, std::uint64_t>, std::uint64_t> sequences_;
 };
 

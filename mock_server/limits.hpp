@@ -1,0 +1,42 @@
+// The limits every engine of the bundled server enforces, in one place, so that
+// both engines refuse the same requests the same way (mock_server/README.md,
+// "Limits", says how each engine enforces each one). The defaults are sized for
+// the tutorial: 10,000 requests in flight on loopback, and no single client able
+// to take the memory, the descriptors or the time of the others.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+namespace inflight::mock {
+
+struct server_limits {
+  // Open client connections. Past it a new connection gets a 503 JSON and is
+  // closed. Above the 10,000 in flight the chapters ask for, below the 20,000
+  // descriptors a Debian container allows by default.
+  int max_connections = 16'384;
+  // Request line plus header fields, in bytes (431 past it; 414 when the request
+  // line alone is past it). Browsers send under 8 KiB; cpp-httplib and evhttp
+  // both default to about this.
+  std::size_t max_head_bytes = 16 * 1024;
+  // Header fields in one request (431 past it).
+  int max_header_count = 100;
+  // A request body (413 past it, answered before the body is read). Only
+  // POST /stats/reset takes one, and ignores it.
+  std::size_t max_body_bytes = 1024 * 1024;
+  // Bytes of answers built but not yet handed to the kernel, over all
+  // connections: clients that do not read hold them. A request that would pass
+  // it gets a 503 JSON at once, instead of the server growing without bound.
+  std::size_t max_bytes_in_flight = 64 * 1024 * 1024;
+  // A connection with no request under way is closed after this (keep-alive
+  // and fresh connections alike).
+  std::chrono::milliseconds idle_timeout{15'000};
+  // From a request's first byte to the end of its head and body: a client that
+  // sends a byte every few seconds (slowloris) is cut here, with a 408 JSON.
+  std::chrono::milliseconds request_timeout{10'000};
+  // An answer that makes no progress for this long (its client stopped
+  // reading) is dropped, and its request counted as abandoned.
+  std::chrono::milliseconds send_timeout{30'000};
+};
+
+}  // namespace inflight::mock
