@@ -19,11 +19,21 @@ struct bad_request : std::runtime_error {
   bad_request(int status, const std::string& message)
       : std::runtime_error(message), status(status) {}
   int status;
+  std::string allow;  // 405: the methods the route does take
 };
 
 using params = std::map<std::string, std::string>;
 
-std::string percent_decode(std::string_view text);
+// Decodes %XX (exactly two hex digits) and, in a query, '+' as a space. Throws
+// bad_request (400) for a malformed escape or a result that is not UTF-8;
+// `where` ("path", "query string") goes into the message.
+std::string percent_decode(std::string_view text, std::string_view where,
+                           bool plus_is_space = true);
+// Strict UTF-8 (RFC 3629): no overlong forms, surrogates or code points past U+10FFFF.
+bool is_utf8(std::string_view text);
+// `text` made safe to quote in an error: bytes that are not UTF-8 or are
+// control characters become \xNN, and it is cut at about 80 characters.
+std::string shown(std::string_view text);
 params parse_query(std::string_view query);
 
 // A typo in a parameter name is an error, not a silent default.

@@ -46,11 +46,17 @@ double draw(const params& query, const std::string& key, request_stats& stats) {
   return static_cast<double>(splitmix64(seed ^ splitmix64(*k)) >> 11U) * 0x1.0p-53;
 }
 
-reply json_reply(int status, json body) {
+// nlohmann's dump() throws on bytes that are not UTF-8; the router checks what
+// it echoes, and `replace` is the net under that check: U+FFFD, no exception.
+std::string dump(const json& body) {
+  return body.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+reply json_reply(int status, const json& body) {
   reply r;
   r.status = status;
   // 1xx, 204 and 304 answers carry no body (RFC 9110).
-  if (status != 204 && status != 304) r.body = body.dump();
+  if (status != 204 && status != 304) r.body = dump(body);
   return r;
 }
 
@@ -139,35 +145,83 @@ reply unstable(const params& query, request_stats& stats) {
   return json_reply(code, {{"status", code}, {"failure_rate", rate}});
 }
 
-reply get(const request& req, const params& query) {
+// RFC 9112 3.2.2: "http://host:port/get?a=1" means "/get?a=1" on that host.
+std::string origin_form(const std::string& target) {
+  for (const std::string_view scheme : {"http://", "https://"}) {
+    if (target.size() < scheme.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+      same = same && (target[i] | 0x20) == scheme[i];
+    if (!same) continue;
+    const auto path = target.find_first_of("/?", scheme.size());
+    if (path == std::string::npos) return "/";
+    return target[path] == '/' ? target.substr(path) : "/" + target.substr(path);
+  }
+  return target;
+}
+
+bool is_host(const std::string& name) {
+  return name.size() == 4 && (name[0] | 0x20) == 'h' && (name[1] | 0x20) == 'o' &&
+         (name[2] | 0x20) == 's' && (name[3] | 0x20) == 't';
+}
+
+reply get(const request& req, const std::string& target, const params& query) {
   json headers = json::object();
   std::string host = "localhost";
   for (const auto& [name, value] : req.headers) {
     headers[name] = value;
-    if (name == "Host" || name == "host") host = value;
+    if (is_host(name)) host = value;
   }
   return json_reply(200, {{"args", query},
                           {"headers", headers},
                           {"origin", req.origin},
-                          {"url", "http://" + host + req.target}});
+                          {"url", "http://" + host + target}});
 }
 
-reply dispatch(const request& req, request_stats& stats, const server_options& options) {
-  const auto q = req.target.find('?');
-  const std::string path = percent_decode(req.target.substr(0, q));
+// What the engine's own parser may have let through: a Host header missing
+// or repeated (RFC 9112 3.2), a header that is not UTF-8, which /get would
+// echo.
+void check_headers(const request& req) {
+  int hosts = 0;
+  for (const auto& [name, value] : req.headers) {
+    if (is_host(name)) ++hosts;
+    if (!is_utf8(name) || !is_utf8(value))
+      throw bad_request(
+          400, "header " + shown(name) + " is not valid UTF-8: '" + shown(value) + "'");
+  }
+  if (hosts > 1) throw bad_request(400, "more than one Host header");
+  if (hosts == 0 && req.version == "HTTP/1.1")
+    throw bad_request(400, "an HTTP/1.1 request needs a Host header");
+}
+
+reply dispatch(const request& req, const std::string& target, request_stats& stats,
+               const server_options& options) {
+  if (target.empty() || target[0] != '/')
+    throw bad_request(
+        400, "the request target must start with '/', got '" + shown(target) + "'");
+  check_headers(req);
+  const auto q = target.find('?');
+  const std::string path = percent_decode(target.substr(0, q), "path", false);
   const params query = q == std::string::npos
                            ? params{}
-                           : parse_query(std::string_view(req.target).substr(q + 1));
+                           : parse_query(std::string_view(target).substr(q + 1));
 
   if (path == "/stats/reset") {
-    if (req.method != "POST") throw bad_request(405, "use POST /stats/reset");
+    if (req.method != "POST") {
+      bad_request e(405, "use POST /stats/reset");
+      e.allow = "POST";
+      throw e;
+    }
     stats.reset();
     auto r = json_reply(200, {{"reset", true}});
     r.counted = false;
     return r;
   }
-  if (req.method != "GET")
-    throw bad_request(405, req.method + " is not allowed here; use GET");
+  if (req.method != "GET" && req.method != "HEAD") {
+    bad_request e(405, shown(req.method) + " is not allowed here; use GET");
+    e.allow = "GET, HEAD";
+    throw e;
+  }
   if (path == "/stats") {
     const auto s = stats.snapshot();
     auto r = json_reply(200, {{"engine", s.engine},
@@ -193,7 +247,7 @@ reply dispatch(const request& req, request_stats& stats, const server_options& o
   if (path == "/delay" || starts("/delay/")) return delay(path, query, stats, options);
   if (starts("/status/")) return status(path.substr(8), query);
   if (starts("/bytes/")) return bytes(path.substr(7), query);
-  if (path == "/get") return get(req, query);
+  if (path == "/get") return get(req, target, query);
   if (path == "/drip") return drip(query, options);
   if (path == "/unstable") return unstable(query, stats);
   if (path == "/hang") {
@@ -206,8 +260,14 @@ reply dispatch(const request& req, request_stats& stats, const server_options& o
                              " (try /delay/{seconds}, /status/{code}, /get, /stats)");
 }
 
+// The key in /stats "routes": the route a decoded path belongs to.
 std::string route_key(const std::string& target) {
-  const auto path = target.substr(0, target.find('?'));
+  std::string path;
+  try {
+    path = percent_decode(target.substr(0, target.find('?')), "path", false);
+  } catch (const bad_request&) {
+    return "(unknown)";
+  }
   for (const char* known :
        {"/delay", "/status", "/bytes", "/get", "/drip", "/unstable", "/hang", "/stats"}) {
     const std::string k = known;
@@ -220,12 +280,22 @@ std::string route_key(const std::string& target) {
 
 reply route(const request& req, request_stats& stats, const server_options& options) {
   reply r;
+  const auto target = origin_form(req.target);
   try {
-    r = dispatch(req, stats, options);
+    r = dispatch(req, target, stats, options);
   } catch (const bad_request& e) {
     r = json_reply(e.status, {{"error", e.what()}});
+    r.allow = e.allow;
+  } catch (...) {
+    // A bug, not the client's fault: say so without disclosing what it was.
+    stats.note_internal_error();
+    r = json_reply(500, {{"error", "internal error (counted in /stats)"}});
   }
-  if (r.route.empty()) r.route = route_key(req.target);
+  try {
+    if (r.route.empty()) r.route = route_key(target);
+  } catch (...) {  // only std::bad_alloc is left
+    r.route = "(unknown)";
+  }
   if (r.route == "/stats") r.counted = false;  // incl. errors on /stats/reset
   return r;
 }
@@ -239,7 +309,7 @@ std::string server_timing(double queue_ms, const reply& plan) {
 }
 
 std::string error_body(const std::string& message) {
-  return json{{"error", message}}.dump();
+  return dump(json{{"error", message}});
 }
 
 }  // namespace inflight::mock

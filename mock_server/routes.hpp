@@ -20,7 +20,8 @@ struct request {
   std::string method;  // "GET", "POST", ...
   std::string target;  // as sent: "/delay?ms=5"
   header_list headers;
-  std::string origin;  // the client's address
+  std::string origin;                // the client's address
+  std::string version = "HTTP/1.1";  // 1.1 requires exactly one Host header
 };
 
 // The plan an engine carries out: wait `delay`, send the headers, then send
@@ -33,16 +34,21 @@ struct reply {
   std::chrono::microseconds drip{0};
   int drip_chunks = 1;
   bool hang = false;    // never answer: wait for the client to leave or a stop
+  std::string allow;    // 405: the methods the route takes, for the Allow header
   std::string route;    // the key in /stats "routes"
   bool counted = true;  // false for /stats itself, which must not count itself
 };
 
+// Never throws: a client's mistake is a 4xx, anything else a 500 JSON that
+// discloses nothing and is counted in /stats (internal_errors). A HEAD is
+// planned as its GET; the engine sends the headers and leaves the body out.
 reply route(const request& req, request_stats& stats, const server_options& options);
 
 // "queue;dur=0.120, delay;dur=250" (milliseconds), for the Server-Timing header.
 std::string server_timing(double queue_ms, const reply& plan);
 
-// What an engine answers when its own HTTP parser rejects a request.
+// {"error": message}: what an engine answers when it refuses a request before
+// routing it. Bytes that are not UTF-8 come out as U+FFFD, never an exception.
 std::string error_body(const std::string& message);
 
 }  // namespace inflight::mock

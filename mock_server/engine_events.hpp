@@ -1,0 +1,113 @@
+// The events engine's parts, internal to mock_server: the engine (listening,
+// accepting, stopping; engine_events.cpp) and one client connection (reading
+// requests, answering them on time; events_connection.cpp). Everything here
+// runs on the engine's one loop thread, except stop() and the statistics.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_set>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "mock_server/engine.hpp"
+#include "mock_server/http_head.hpp"
+#include "mock_server/routes.hpp"
+
+namespace inflight::mock {
+
+using steady = std::chrono::steady_clock;
+
+class events_engine;
+
+// One client connection, and the one request on it that is under way; a
+// pipelined next request waits in the input buffer until this one is answered,
+// so answers go out in order. Owned by the engine (`connections_`); the
+// bufferevent and the timer are ours and are freed with it.
+struct connection {
+  enum class state {
+    reading_head,  // waiting for a request (idle) or part-way through its head
+    reading_body,  // skipping `body_left` bytes of a body nobody uses
+    waiting,       // routed: a timer (delay), or nothing (/hang), until it answers
+    dripping,      // head sent, body going out piece by piece on the timer
+    closing,       // last answer queued: flush it, then shut down writing
+    lingering,     // written and shut: read and drop what the client still sends
+  };
+
+  events_engine* engine;
+  bufferevent* bev;
+  event* timer;  // what it means depends on the state: see on_timer()
+  std::string origin;
+  steady::time_point accepted = steady::now();
+  bool first_request = true;  // its queueing delay is measured from `accepted`
+  state now = state::reading_head;
+  std::size_t scanned = 0;    // bytes of the head already parsed as incomplete
+  bool head_started = false;  // the request timer runs from the head's first byte
+  std::uint64_t body_left = 0;
+  request_head head;  // the request under way
+  reply plan;         // its answer
+  double queue_ms = 0;
+  bool in_flight = false;  // counted in /stats: begin() done, end() due
+  bool head_only = false;  // HEAD: the plan's headers without its body
+  bool peer_done = false;  // the client half-closed: answer, then close
+  std::size_t sent = 0;    // /drip: body bytes queued so far
+  std::size_t held = 0;    // bytes this connection holds of the bytes-in-flight cap
+  evbuffer_cb_entry* drained = nullptr;  // releases `held` as the output drains
+  event* probe = nullptr;  // after a FIN: did the client half-close, or leave?
+};
+
+class events_engine final : public server::engine {
+ public:
+  explicit events_engine(const server_options& options);
+  ~events_engine() override { stop(); }
+  events_engine(const events_engine&) = delete;
+  events_engine& operator=(const events_engine&) = delete;
+
+  [[nodiscard]] int port() const override { return port_; }
+  void stop() override;
+
+  // Used by connections (loop thread only).
+  [[nodiscard]] const server_options& options() const { return options_; }
+  [[nodiscard]] event_base* base() const { return base_; }
+  request_stats& stats() { return stats_; }
+  // Reserves `bytes` of the bytes-in-flight cap; false when they do not fit.
+  bool reserve(connection& c, std::size_t bytes);
+  void release(connection& c, std::size_t bytes);
+  void close(connection* c);  // frees it; an unanswered request is abandoned
+
+ private:
+  static void on_accept(evconnlistener*, evutil_socket_t fd, sockaddr* address, int,
+                        void* self);
+  static void on_accept_error(evconnlistener*, void* self);
+  static void on_resume_accepting(evutil_socket_t, short, void* self);
+  static void on_stop(evutil_socket_t, short, void* self);
+  void refuse_connection(evutil_socket_t fd);
+
+  // Declared before what they own uses them; freed in stop() in reverse order.
+  event_base* base_ = nullptr;
+  evconnlistener* listener_ = nullptr;
+  event* resume_accepting_ = nullptr;  // the back-off timer after EMFILE
+  event* stop_event_ = nullptr;
+  std::thread loop_;
+  std::mutex stop_mutex_;
+  int port_ = -1;
+  // Loop thread only:
+  std::unordered_set<connection*> connections_;
+  std::size_t bytes_in_flight_ = 0;
+  bool said_out_of_descriptors_ = false;
+};
+
+// events_connection.cpp: a connection on an accepted (nonblocking) socket,
+// reading its first request; nullptr when libevent is out of memory.
+connection* start_connection(events_engine& engine, evutil_socket_t fd,
+                             std::string origin);
+// Cuts the request under way (counted as served, not abandoned), for a stop.
+void cut_for_stop(connection& c);
+
+}  // namespace inflight::mock

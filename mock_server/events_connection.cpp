@@ -1,0 +1,359 @@
+// One client connection of the events engine: read a request, answer it on
+// time, read the next. Every wait is a timer on the loop, never a thread.
+//
+// The connection keeps reading while a request is under way, so that a client
+// that resets is noticed at once (and counted as abandoned), and a pipelined
+// request waits in the input buffer until the answer before it is written.
+// A half-close (shutdown(SHUT_WR), `nc -N`) is not a disconnect: the answer
+// still goes out, then the connection closes. Only /hang, which never
+// answers, takes a half-close as the client leaving.
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <event2/buffer.h>
+
+#include "mock_server/engine_events.hpp"
+#include "mock_server/http_reply.hpp"
+
+namespace inflight::mock {
+namespace {
+
+using state = connection::state;
+using std::chrono::duration_cast;
+using std::chrono::microseconds;
+
+// After its last answer, a connection reads and drops what its client still
+// sends for this long before closing: closing with unread bytes would reset
+// the connection and could destroy the answer before the client reads it.
+constexpr microseconds linger_time{2'000'000};
+
+void on_probe(evutil_socket_t, short, void* arg);
+
+void arm(connection& c, microseconds after) {
+  const auto us = after.count();
+  const timeval when{static_cast<time_t>(us / 1'000'000),
+                     static_cast<suseconds_t>(us % 1'000'000)};
+  evtimer_add(c.timer, &when);
+}
+
+std::string seconds_text(std::chrono::milliseconds ms) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", static_cast<double>(ms.count()) / 1000);
+  return text;
+}
+
+void write(connection& c, std::string_view bytes) {
+  bufferevent_write(c.bev, bytes.data(), bytes.size());
+}
+
+void linger(connection& c) {
+  ::shutdown(bufferevent_getfd(c.bev), SHUT_WR);
+  c.now = state::lingering;
+  auto* input = bufferevent_get_input(c.bev);
+  evbuffer_drain(input, evbuffer_get_length(input));
+  // A client that already closed its end has nothing left to send: close on
+  // the next turn of the loop (not here: our callers still hold `c`).
+  arm(c, c.peer_done ? microseconds{0} : linger_time);
+}
+
+// The answer is queued: flush it, then shut down writing and linger.
+void start_closing(connection& c) {
+  evtimer_del(c.timer);
+  c.now = state::closing;
+  if (evbuffer_get_length(bufferevent_get_output(c.bev)) == 0) linger(c);
+  // else on_write() lingers once the output has drained
+}
+
+// Refused before routing: a JSON error, counted in /stats, and the connection
+// closes (after a malformed head, where the next request starts is unknown).
+void refuse(connection& c, int status, const std::string& message) {
+  c.engine->stats().note_refused();
+  const auto body = error_body(message);
+  reply_head_fields fields{status,      "application/json",
+                           body.size(), server_timing(0, reply{}),
+                           "",          /*close=*/true};
+  write(c, reply_head(fields) + body);
+  start_closing(c);
+}
+
+// The answer, or the last piece of it, is queued: the request is served.
+void finish_answer(connection& c) {
+  if (c.in_flight) c.engine->stats().end(/*abandoned=*/false);
+  c.in_flight = false;
+  c.plan = reply{};  // its body is in the output buffer now; free our copy
+  const auto unread = evbuffer_get_length(bufferevent_get_input(c.bev));
+  if (!c.head.keep_alive || (c.peer_done && unread == 0)) return start_closing(c);
+  c.now = state::reading_head;
+  arm(c, c.engine->options().limits.idle_timeout);
+  // A pipelined request may be waiting. Read it from the loop, not from here:
+  // within read_requests() this would recurse once per pipelined request.
+  if (unread > 0)
+    bufferevent_trigger(c.bev, EV_READ,
+                        BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS);
+}
+
+void answer(connection& c) {
+  const auto& plan = c.plan;
+  const auto unread = evbuffer_get_length(bufferevent_get_input(c.bev));
+  const bool close = !c.head.keep_alive || (c.peer_done && unread == 0);
+  write(c, reply_head({plan.status, plan.content_type, plan.body.size(),
+                       server_timing(c.queue_ms, plan), plan.allow, close}));
+  if (plan.drip.count() > 0 && !c.head_only) {
+    c.now = state::dripping;
+    c.sent = 0;
+    return arm(c, plan.drip / plan.drip_chunks);
+  }
+  if (!c.head_only) write(c, plan.body);
+  finish_answer(c);
+}
+
+// The client sent its FIN while its request waits. That is a half-close
+// (`nc -N`) or a client that gave up and closed (curl's timeout): TCP cannot
+// tell them apart until we send something. So we send a 1xx interim answer,
+// which HTTP/1.1 clients must accept and skip (RFC 9110 15.2); a closed socket
+// answers it with a reset, which on_probe() looks for shortly after. HTTP/1.0
+// clients may not get a 1xx: theirs is simply answered when due.
+void probe(connection& c) {
+  if (c.head.version != "HTTP/1.1") return;
+  write(c, "HTTP/1.1 102 Processing\r\n\r\n");
+  if (c.probe == nullptr) c.probe = evtimer_new(c.engine->base(), on_probe, &c);
+  const timeval soon{0, 100'000};  // a loopback reset takes microseconds
+  evtimer_add(c.probe, &soon);
+}
+
+// One piece of a /drip body; the last one ends the answer.
+void drip_next(connection& c) {
+  const auto& body = c.plan.body;
+  const auto chunk = (body.size() + c.plan.drip_chunks - 1) / c.plan.drip_chunks;
+  const auto n = std::min(chunk, body.size() - c.sent);
+  write(c, std::string_view(body).substr(c.sent, n));
+  c.sent += n;
+  if (c.sent < body.size()) return arm(c, c.plan.drip / c.plan.drip_chunks);
+  finish_answer(c);
+}
+
+// A whole request (head and body) has arrived: route it and start its answer.
+void begin_request(connection& c) {
+  auto& engine = *c.engine;
+  evtimer_del(c.timer);
+  c.head_started = false;
+  c.now = state::waiting;
+  const request in{c.head.method, c.head.target, std::move(c.head.headers), c.origin,
+                   c.head.version};
+  c.plan = route(in, engine.stats(), engine.options());
+  c.head_only = c.head.method == "HEAD";
+  if (!engine.reserve(c, c.head_only ? 0 : c.plan.body.size())) {
+    c.plan = reply{};
+    return refuse(c, 503,
+                  "busy: answers in progress would pass this server's limit of " +
+                      std::to_string(engine.options().limits.max_bytes_in_flight) +
+                      " bytes not yet sent; try again later");
+  }
+  std::optional<double> queue_ms;  // accepted -> handled, for a first request
+  if (c.first_request)
+    queue_ms =
+        std::chrono::duration<double, std::milli>(steady::now() - c.accepted).count();
+  c.first_request = false;
+  c.queue_ms = queue_ms.value_or(0);
+  if (c.plan.counted) engine.stats().begin(c.plan.route, queue_ms);
+  c.in_flight = c.plan.counted;
+  if (c.plan.hang) return;  // only the client leaving, or a stop, ends it
+  if (c.plan.delay.count() == 0) return answer(c);
+  arm(c, c.plan.delay);
+}
+
+void read_requests(connection& c) {
+  auto* input = bufferevent_get_input(c.bev);
+  const auto& limits = c.engine->options().limits;
+  while (true) {
+    const auto length = evbuffer_get_length(input);
+    if (c.now == state::closing || c.now == state::lingering)
+      return (void)evbuffer_drain(input, length);  // nobody will read an answer to it
+    if (c.now == state::reading_body) {
+      const auto n = std::min<std::uint64_t>(c.body_left, length);
+      evbuffer_drain(input, n);
+      c.body_left -= n;
+      if (c.body_left > 0) return;  // more to come, within the request timeout
+      begin_request(c);
+      continue;
+    }
+    if (c.now != state::reading_head || length == 0) return;
+    if (!c.head_started) {  // the request timeout runs from a head's first byte
+      c.head_started = true;
+      arm(c, limits.request_timeout);
+    }
+    // Parse again only on news: a line end (a head ends with one) or too many
+    // bytes. A client sending a byte at a time cannot make us rescan 16 KiB per byte.
+    const auto* data = reinterpret_cast<const char*>(evbuffer_pullup(input, -1));
+    if (c.scanned > 0 && length <= limits.max_head_bytes &&
+        std::memchr(data + c.scanned, '\n', length - c.scanned) == nullptr) {
+      c.scanned = length;
+      return;
+    }
+    auto result = parse_head(std::string_view(data, length), limits);
+    if (result.state == head_result::refused)
+      return refuse(c, result.status, result.error);
+    if (result.state == head_result::incomplete) {
+      c.scanned = length;
+      return;
+    }
+    c.scanned = 0;
+    evbuffer_drain(input, result.size);
+    c.head = std::move(result.head);
+    c.body_left = c.head.content_length;
+    if (c.head.expects_continue) write(c, "HTTP/1.1 100 Continue\r\n\r\n");
+    c.now = state::reading_body;  // the loop skips the body, then begins the request
+  }
+}
+
+// What an exception would otherwise unwind into libevent's C frames becomes a
+// 500 JSON (while no answer has started) counted in /stats, or a closed
+// connection. Every callback below runs its work through this.
+template <typename Work>
+void guarded(connection* c, Work work) noexcept {
+  try {
+    work();
+  } catch (...) {
+    try {
+      c->engine->stats().note_internal_error();
+      if (c->now == state::reading_head || c->now == state::reading_body ||
+          c->now == state::waiting) {
+        if (c->in_flight) c->engine->stats().end(false);
+        c->in_flight = false;
+        return refuse(*c, 500, "internal error (counted in /stats)");
+      }
+    } catch (...) {
+    }
+    c->engine->close(c);
+  }
+}
+
+void on_read(bufferevent*, void* arg) {
+  auto* c = static_cast<connection*>(arg);
+  guarded(c, [c] { read_requests(*c); });
+}
+
+void on_write(bufferevent*, void* arg) {  // the output buffer is empty
+  auto* c = static_cast<connection*>(arg);
+  guarded(c, [c] {
+    if (c->now == state::closing) linger(*c);
+  });
+}
+
+void on_event(bufferevent*, short what, void* arg) {
+  auto* c = static_cast<connection*>(arg);
+  guarded(c, [c, what] {
+    if ((what & BEV_EVENT_EOF) == 0) return c->engine->close(c);  // reset, or stalled
+    // The client closed its end: it sends no more, but may still read.
+    c->peer_done = true;
+    const auto unread = evbuffer_get_length(bufferevent_get_input(c->bev));
+    switch (c->now) {
+      case state::reading_head:
+        if (unread == 0) return start_closing(*c);
+        return refuse(*c, 400, "the request was cut short: the client closed its end");
+      case state::reading_body:
+        return refuse(*c, 400, "the request body was cut short");
+      case state::waiting:
+        if (c->plan.hang) return c->engine->close(c);  // counted as abandoned
+        return probe(*c);  // answered when due, unless the client left
+      case state::lingering:
+        return c->engine->close(c);
+      default:
+        return;
+    }
+  });
+}
+
+// The probe's answer: a client that closed its socket has reset the
+// connection by now (TCP state CLOSE); one that only half-closed it has not
+// (CLOSE_WAIT). recv() cannot tell: after the FIN it reports end of stream.
+void on_probe(evutil_socket_t, short, void* arg) {
+  auto* c = static_cast<connection*>(arg);
+  guarded(c, [c] {
+    tcp_info info{};
+    socklen_t size = sizeof info;
+    if (::getsockopt(bufferevent_getfd(c->bev), IPPROTO_TCP, TCP_INFO, &info, &size) ==
+            0 &&
+        info.tcpi_state == TCP_CLOSE)
+      c->engine->close(c);  // reset: counted as abandoned
+  });
+}
+
+void on_timer(evutil_socket_t, short, void* arg) {
+  auto* c = static_cast<connection*>(arg);
+  guarded(c, [c] {
+    const auto& limits = c->engine->options().limits;
+    switch (c->now) {
+      case state::reading_head:
+        if (!c->head_started) return c->engine->close(c);  // idle: nothing to say
+        [[fallthrough]];
+      case state::reading_body:
+        return refuse(*c, 408,
+                      "the request did not arrive whole within " +
+                          seconds_text(limits.request_timeout));
+      case state::waiting:
+        return answer(*c);
+      case state::dripping:
+        return drip_next(*c);
+      default:  // lingering (closing never arms it)
+        return c->engine->close(c);
+    }
+  });
+}
+
+// Bytes left the output buffer for the kernel: they no longer count against
+// the bytes-in-flight cap.
+void on_output_drained(evbuffer*, const evbuffer_cb_info* info, void* arg) {
+  auto* c = static_cast<connection*>(arg);
+  if (info->n_deleted > 0) c->engine->release(*c, info->n_deleted);
+}
+
+}  // namespace
+
+connection* start_connection(events_engine& engine, evutil_socket_t fd,
+                             std::string origin) {
+  // Answers go out as soon as they are written: no Nagle wait for a drip's pieces.
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  auto* bev = bufferevent_socket_new(engine.base(), fd, BEV_OPT_CLOSE_ON_FREE);
+  if (bev == nullptr) return nullptr;
+  const auto& limits = engine.options().limits;
+  auto* c = new connection{&engine, bev, nullptr, std::move(origin)};
+  c->timer = evtimer_new(engine.base(), on_timer, c);
+  c->drained = evbuffer_add_cb(bufferevent_get_output(bev), on_output_drained, c);
+  bufferevent_setcb(bev, on_read, on_write, on_event, c);
+  // While a request is under way, read at most a head's worth ahead; the rest
+  // waits in the kernel. (Reading on is what lets us see a reset at once.)
+  bufferevent_setwatermark(bev, EV_READ, 0, limits.max_head_bytes + 4096);
+  const auto stall = duration_cast<microseconds>(limits.send_timeout).count();
+  const timeval send_timeout{static_cast<time_t>(stall / 1'000'000),
+                             static_cast<suseconds_t>(stall % 1'000'000)};
+  bufferevent_set_timeouts(bev, nullptr, &send_timeout);
+  bufferevent_enable(bev, EV_READ | EV_WRITE);
+  engine.stats().connection_opened();
+  arm(*c, limits.idle_timeout);
+  return c;
+}
+
+void cut_for_stop(connection& c) {
+  if (c.in_flight) c.engine->stats().end(/*abandoned=*/false);
+  c.in_flight = false;
+}
+
+void events_engine::close(connection* c) {
+  if (c->in_flight) stats_.end(/*abandoned=*/true);
+  evbuffer_remove_cb_entry(bufferevent_get_output(c->bev), c->drained);
+  release(*c, c->held);
+  event_free(c->timer);
+  if (c->probe != nullptr) event_free(c->probe);
+  bufferevent_free(c->bev);  // closes the socket
+  stats_.connection_closed();
+  connections_.erase(c);
+  delete c;
+}
+
+}  // namespace inflight::mock

@@ -1,0 +1,26 @@
+// The bytes of an HTTP/1.1 answer's head: status line and header fields. A
+// pure function, so that the events engine writes every answer, error or not,
+// the same way, and the fuzzer can drive it with what the router plans.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace inflight::mock {
+
+struct reply_head_fields {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::size_t content_length = 0;  // left out for 204 and 304 (RFC 9110 8.6)
+  std::string server_timing;       // "queue;dur=0.120, delay;dur=250"
+  std::string allow;               // 405: "GET, HEAD"
+  bool close = false;              // "Connection: close": the last answer on it
+};
+
+std::string reply_head(const reply_head_fields& fields);
+
+// "OK", "Not Found", ...; "" for a code without a well-known phrase, which
+// HTTP/1.1 allows (RFC 9112 4: the reason phrase may be empty).
+const char* reason_phrase(int status);
+
+}  // namespace inflight::mock
