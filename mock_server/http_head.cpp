@@ -175,11 +175,13 @@ head_result parse_head(std::string_view bytes, const server_limits& limits) {
   head_result result;
   std::string_view line;
   auto lf = line_end(bytes, at, line);
+  const auto too_long = [&] {
+    return refuse(414, "the request line is longer than this server's limit of " +
+                           std::to_string(limits.max_head_bytes) + " bytes");
+  };
   if (lf == std::string_view::npos)
-    return bytes.size() > limits.max_head_bytes
-               ? refuse(414, "the request line is longer than this server's limit of " +
-                                 std::to_string(limits.max_head_bytes) + " bytes")
-               : result;
+    return bytes.size() > limits.max_head_bytes ? too_long() : result;
+  if (lf > limits.max_head_bytes) return too_long();
   if (auto r = read_request_line(line, result.head); r.state == head_result::refused)
     return r;
   int fields = 0;

@@ -1,5 +1,7 @@
 #include "mock_server/server.hpp"
 
+#include <sys/resource.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -19,7 +21,22 @@ std::string listen_error(const server_options& options, int error) {
          cause;
 }
 
+namespace {
+
+// Every connection is a descriptor, and the usual soft limit (1024) is far
+// below what 10,000 in flight need. The hard limit is ours to take, as the
+// chapters do for their clients (03_curl_multi/fd_limit.cpp).
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? 1 << 20 : limit.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+}  // namespace
+
 server::server(server_options options) : options_(std::move(options)) {
+  raise_descriptor_limit();
   engine_ = options_.engine == engine_kind::threads ? make_threads_engine(options_)
                                                     : make_events_engine(options_);
   options_.port = engine_->port();
