@@ -1,0 +1,61 @@
+// The server program out of descriptors: a child process under a low
+// `ulimit -n` (soft and hard, so it cannot raise it), more clients than it can
+// accept. It must back off instead of spinning on accept(), say so once, and
+// serve again once descriptors free up. (load_test.cpp: 10,000 at once.)
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "mock_server/bad_input_corpus.hpp"
+#include "mock_server/child_server.hpp"
+#include "mock_server/test_client.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using inflight::mock::engine_kind;
+using inflight::mock::test::child_server;
+using json = nlohmann::json;
+namespace client = inflight::mock::test;
+
+json stats_of(const child_server& s) {
+  return json::parse(client::get(s.url() + "/stats").body, nullptr, false);
+}
+
+class descriptor_test : public ::testing::TestWithParam<engine_kind> {};
+
+TEST_P(descriptor_test, out_of_descriptors_it_backs_off_says_so_once_and_recovers) {
+  const child_server s(GetParam(), /*descriptor_limit=*/64, /*quiet=*/false);
+  // 100 clients parked on /hang: past its 64 descriptors, accept() fails.
+  std::vector<std::unique_ptr<client::raw_connection>> parked;
+  for (int i = 0; i < 100; ++i) {
+    parked.push_back(std::make_unique<client::raw_connection>(s.port()));
+    parked.back()->send(client::get_request("/hang"));
+  }
+  std::this_thread::sleep_for(500ms);
+  const double cpu_before = s.cpu_seconds();
+  std::this_thread::sleep_for(2s);
+  // A loop retrying accept() at once takes the whole 2 s of a core.
+  EXPECT_LT(s.cpu_seconds() - cpu_before, 0.5) << "spinning at the descriptor limit";
+  const auto said = s.error_output();
+  const auto first = said.find("cannot accept");
+  EXPECT_NE(first, std::string::npos) << said;
+  EXPECT_EQ(said.find("cannot accept", first + 1), std::string::npos) << said;
+
+  parked.clear();  // they leave; the server takes the rest of the backlog, then us
+  EXPECT_TRUE(client::wait_until(
+      [&] { return client::get(s.url() + "/get", 2).status == 200; }, 10));
+  EXPECT_TRUE(client::wait_until([&] { return stats_of(s)["in_flight"] == 0; }, 10))
+      << stats_of(s);
+}
+
+INSTANTIATE_TEST_SUITE_P(engines, descriptor_test, ::testing::Values(engine_kind::events),
+                         [](const auto& info) { return to_string(info.param); });
+// The threads engine, once it passes: add engine_kind::threads to the Values above.
+
+}  // namespace
