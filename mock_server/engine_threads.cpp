@@ -1,165 +1,185 @@
-// The threads engine: cpp-httplib, one thread parked per request in flight,
-// the server-side mirror of chapter 02. Simple to read, and its cost is the
-// lesson: a thread (and its stack) for every client that is merely waiting.
+// The threads engine: one thread accepts, and a thread per connection serves
+// it in blocking style (threads_connection.cpp), up to --threads; past that,
+// connections wait for a thread. The server-side mirror of chapter 02: simple
+// to read, and its cost is the lesson, a thread (and its stack) for every
+// client that is merely waiting.
 //
-// Debian's cpp-httplib 0.11 needs four corrections, each marked below: its
-// listen backlog, its fixed-size thread pool, its keep-alive wait, and its
-// workers' polling for a request that has not arrived yet.
+// It used cpp-httplib until issue 12: Debian's compiled 0.11 fixes, at its
+// build, a backlog of 5, a per-read (not per-head) timeout, no cap on header
+// lines, its own method list; it drops pipelined requests with the stream that
+// read them, refuses to answer a half-closed client, and bounds the wait for a
+// first request by its keep-alive timer. Each took a workaround; some had none.
+// Owning the connection loop takes about as many lines as the workarounds did,
+// and it reads the head with the parser the events engine uses (http_head.cpp),
+// so both engines refuse the same requests the same way.
+#include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <cstdio>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 
-#include <httplib.h>
-
 #include "mock_server/engine.hpp"
-#include "mock_server/routes.hpp"
 #include "mock_server/thread_pool.hpp"
-#include "mock_server/wait.hpp"
+#include "mock_server/threads_connection.hpp"
 
 namespace inflight::mock {
 namespace {
 
-// The compiled library listens with a backlog of 5 and ignores
-// CPPHTTPLIB_LISTEN_BACKLOG: the 6th simultaneous connect is dropped and the
-// kernel retries it a second later, turning "10 requests in 1 s" into 2 s.
-// We listen() again on the bound socket with a backlog that fits any test.
+// The kernel's queue of connections not yet accepted. A burst of 10,000
+// connects must not overflow it: the accepting thread does nothing else, and
+// past this the kernel drops SYNs (the client retries a second later).
 constexpr int listen_backlog = 4096;
 
-// An idle keep-alive connection holds its worker thread (httplib polls it).
-// 1 s covers a client that reuses its connection right away (chapter 01's
-// loop) without pinning threads long after a burst.
-constexpr time_t keep_alive_s = 1;
+// Binds and listens on host:port (0: any free port); returns the socket.
+int listen_on(const server_options& options) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const auto port = std::to_string(options.port);
+  if (const int e = ::getaddrinfo(options.host.c_str(), port.c_str(), &hints, &found))
+    throw std::runtime_error("cannot listen on " + options.host + ":" + port + ": " +
+                             ::gai_strerror(e));
+  int error = 0;
+  int fd = -1;
+  for (auto* a = found; a != nullptr && fd < 0; a = a->ai_next) {
+    fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const int on = 1;
+    if (fd >= 0 && ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0 &&
+        ::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, listen_backlog) == 0)
+      break;
+    error = errno;
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+  ::freeaddrinfo(found);
+  if (fd < 0) throw std::runtime_error(listen_error(options, error));
+  return fd;
+}
+
+int port_of(int fd) {
+  sockaddr_storage address{};
+  socklen_t size = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  return ntohs(address.ss_family == AF_INET6
+                   ? reinterpret_cast<sockaddr_in6&>(address).sin6_port
+                   : reinterpret_cast<sockaddr_in&>(address).sin_port);
+}
 
 class threads_engine final : public server::engine {
  public:
   explicit threads_engine(const server_options& options)
-      : engine(options, "threads"), stop_signal_(std::make_shared<stop_signal>()) {
-    http_.new_task_queue = [this] {
-      return new growing_thread_pool(options_.threads, stats_, options_.quiet);
-    };
-    http_.set_keep_alive_timeout(keep_alive_s);
-    http_.set_socket_options([this](int fd) {
-      int on = 1;
-      ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-#ifdef TCP_DEFER_ACCEPT
-      // Accept a connection once its request has arrived, not at the
-      // handshake. httplib's worker waits for a request by polling every
-      // 10 ms (its keep-alive loop); a thousand workers handed connections
-      // whose clients had not yet written spun there, and took the CPU their
-      // own requests needed. The kernel turns the seconds into SYN-ACK
-      // retries; a client still silent after them is accepted as before.
-      int defer_s = 1;
-      if (::setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer_s, sizeof defer_s) !=
-              0 &&
-          !options_.quiet)
-        std::perror("mock_server: TCP_DEFER_ACCEPT (workers will poll idle clients)");
-#endif
-      listen_fd_ = fd;
-    });
-    const auto handler = [this](const httplib::Request& req, httplib::Response& res) {
-      handle(req, res);
-    };
-    http_.Get(".*", handler).Post(".*", handler).Put(".*", handler);
-    http_.Delete(".*", handler).Patch(".*", handler).Options(".*", handler);
+      : engine(options, "threads"),
+        listen_fd_(listen_on(options_)),
+        port_(port_of(listen_fd_)),
+        pool_(options_.threads, stats_, options_.quiet,
+              [this](int fd, double queue_ms) { serve(fd, queue_ms); }),
+        acceptor_([this] { accept_loop(); }) {}
 
-    errno = 0;
-    port_ = options_.port == 0
-                ? http_.bind_to_any_port(options_.host)
-                : (http_.bind_to_port(options_.host, options_.port) ? options_.port : -1);
-    if (port_ <= 0) throw std::runtime_error(listen_error(options_, errno));
-    ::listen(listen_fd_, listen_backlog);
-
-    listener_ = std::thread([this] { http_.listen_after_bind(); });
-    // stop() is a no-op until the accept loop runs, so wait for it.
-    while (!http_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-
-  ~threads_engine() override {
-    stop();
-  }
+  ~threads_engine() override { stop(); }
   threads_engine(const threads_engine&) = delete;
   threads_engine& operator=(const threads_engine&) = delete;
 
-  [[nodiscard]] int port() const override {
-    return port_;
-  }
+  [[nodiscard]] int port() const override { return port_; }
 
   void stop() override {
     const std::scoped_lock lock(stop_mutex_);
-    if (!listener_.joinable()) return;
-    stop_signal_->raise();  // wakes every parked request: they answer 503
-    http_.stop();           // closes the listening socket; joins the pool
-    listener_.join();
+    if (!acceptor_.joinable()) return;
+    stop_.raise();     // wakes the acceptor and every waiting connection
+    acceptor_.join();  // no new connections from here on
+    ::close(listen_fd_);
+    pool_.shutdown();  // requests in flight answer 503 and close; joins
+    ::close(spare_fd_);
   }
 
  private:
-  void handle(const httplib::Request& hreq, httplib::Response& res);
+  void accept_loop();
+  void accept_at_descriptor_limit();
+  void serve(int fd, double queue_ms) {
+    serve_connection(fd, queue_ms, context_);
+    --connections_;
+    stats_.connection_closed();
+  }
 
-  httplib::Server http_;
-  std::shared_ptr<stop_signal> stop_signal_;
+  // Declaration order is the order of construction: the context and the pool
+  // use what comes before them, and the acceptor thread starts last.
+  const server_limits& limits_ = options_.limits;
+  stop_signal stop_;
+  answer_budget budget_{limits_.max_bytes_in_flight};
+  int listen_fd_;
+  int port_;
+  // A descriptor held in reserve: at the process's descriptor limit, closing
+  // it lets accept() take the waiting connection, to answer it 503.
+  int spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  std::atomic<int> connections_{0};
+  bool said_limit_ = false;  // logged the descriptor limit once (acceptor only)
+  connection_pool pool_;
+  connection_context context_{options_, limits_,
+                              stats_,   stop_,
+                              budget_,  [this] { return pool_.others_waiting(); }};
   std::mutex stop_mutex_;
-  std::thread listener_;
-  int listen_fd_ = -1;
-  int port_ = -1;
+  std::thread acceptor_;
 };
 
-void threads_engine::handle(const httplib::Request& hreq, httplib::Response& res) {
-  request req{hreq.method, hreq.target, {}, hreq.remote_addr};
-  for (const auto& [name, value] : hreq.headers) {
-    // httplib adds the connection's addresses as if they were headers.
-    if (name == "LOCAL_ADDR" || name == "LOCAL_PORT" || name == "REMOTE_ADDR" ||
-        name == "REMOTE_PORT")
-      continue;
-    req.headers.emplace_back(name, value);
+void threads_engine::accept_loop() {
+  while (wait_on(listen_fd_, POLLIN, steady::time_point::max(), stop_) == woken::ready) {
+    for (;;) {  // every connection already queued, then back to waiting
+      const int fd =
+          ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+        accept_at_descriptor_limit();
+        break;
+      }
+      if (fd < 0 && (errno == EINTR || errno == ECONNABORTED)) continue;
+      if (fd < 0) break;  // EAGAIN: none left
+      // Answers go out whole, head and body in one write: with Nagle's
+      // algorithm on, the second answer on a keep-alive connection waited for
+      // the client's delayed ACK, ~40 ms.
+      const int on = 1;
+      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+      if (connections_ >= limits_.max_connections) {
+        stats_.note_refused();
+        refuse_connection(fd, 503,
+                          "too many connections (this server's limit is " +
+                              std::to_string(limits_.max_connections) + ")");
+        continue;
+      }
+      ++connections_;
+      stats_.connection_opened();
+      pool_.enqueue(fd);
+    }
   }
+}
 
-  auto plan = route(req, stats_, options_);
-  const auto queue_ms = growing_thread_pool::take_queue_ms();
-  if (plan.counted) stats_.begin(plan.route, queue_ms);
-
-  bool answered = true;
-  if (plan.hang) {
-    answered = false;
-    wait_while_client_connected(hreq.local_port, hreq.remote_port, *stop_signal_);
-  } else {
-    answered = stop_signal_->wait_for(plan.delay);
+// accept() fails while the connection stays queued, so poll() would report it
+// again at once: a spinning core. Give up the spare descriptor, take the
+// connection, answer it 503, and take the spare back.
+void threads_engine::accept_at_descriptor_limit() {
+  if (!said_limit_ && !options_.quiet)
+    std::fprintf(stderr,
+                 "mock_server: out of file descriptors (ulimit -n); new connections get "
+                 "503 until some close\n");
+  said_limit_ = true;
+  ::close(spare_fd_);
+  const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (fd >= 0) {
+    stats_.note_refused();
+    refuse_connection(fd, 503, "the server is out of file descriptors");
   }
-  if (!answered) {  // the client left, or the server is stopping: cut it short
-    res.status = 503;
-    res.set_content(error_body("server stopping"), "application/json");
-    if (plan.counted) stats_.end(/*abandoned=*/!stop_signal_->raised());
-    return;
-  }
-
-  res.status = plan.status;
-  res.set_header("Server-Timing", server_timing(queue_ms.value_or(0), plan));
-  if (plan.drip.count() == 0) {
-    res.set_content(plan.body, plan.content_type);
-    if (plan.counted) stats_.end(/*abandoned=*/false);
-    return;
-  }
-  // /drip: the body goes out in pieces, each after its share of the duration.
-  const auto size = plan.body.size();
-  const auto chunk = (size + plan.drip_chunks - 1) / plan.drip_chunks;
-  const auto pause = plan.drip / plan.drip_chunks;
-  auto stop = stop_signal_;
-  res.set_content_provider(
-      size, plan.content_type,
-      [body = std::move(plan.body), chunk, pause, stop](std::size_t offset, std::size_t,
-                                                        httplib::DataSink& sink) {
-        if (!stop->wait_for(pause)) return false;  // stopping: cut the body
-        return sink.write(body.data() + offset, std::min(chunk, body.size() - offset));
-      },
-      [this, counted = plan.counted](bool success) {
-        if (counted) stats_.end(/*abandoned=*/!success);
-      });
+  spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  // Still none free (the spare too is gone): wait a little, not a busy loop.
+  if (fd < 0 || spare_fd_ < 0)
+    wait_on(stop_.fd(), 0, steady::now() + std::chrono::milliseconds(100), stop_);
 }
 
 }  // namespace

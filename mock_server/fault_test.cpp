@@ -275,8 +275,8 @@ TEST_P(fault_test, head_get_and_absolute_form_targets_are_served) {
   EXPECT_EQ(s->stats().routes.count("(unknown)"), 0U);
 }
 
-INSTANTIATE_TEST_SUITE_P(engines, fault_test, ::testing::Values(engine_kind::events),
+INSTANTIATE_TEST_SUITE_P(engines, fault_test,
+                         ::testing::Values(engine_kind::events, engine_kind::threads),
                          [](const auto& info) { return to_string(info.param); });
-// The threads engine, once it passes: add engine_kind::threads to the Values above.
 
 }  // namespace

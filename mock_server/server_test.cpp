@@ -3,13 +3,6 @@
 // clean start/stop. Bad input has its own file, bad_input_test.cpp.
 #include <gtest/gtest.h>
 
-#ifdef __linux__
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-#endif
-
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -296,29 +289,6 @@ TEST(threads_engine, past_its_pool_queues_connections_and_says_so) {
   EXPECT_GE(stats.queue_max_ms, 250);  // the second four waited for the first
   EXPECT_GE(wall.count(), 0.9);        // two waves of 0.5 s
 }
-
-#ifdef __linux__
-TEST(threads_engine, a_silent_client_takes_no_worker_thread) {
-  // The kernel holds a connection until its request arrives (TCP_DEFER_ACCEPT),
-  // so no worker sits polling a client that has not written yet.
-  server s(server_options{.engine = engine_kind::threads});
-  std::vector<int> silent;
-  for (int i = 0; i < 20; ++i) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(static_cast<std::uint16_t>(s.port()));
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to), 0);
-    silent.push_back(fd);
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_EQ(s.stats().worker_threads, 0);
-  EXPECT_EQ(client::get(s.url() + "/delay/0").status, 200);
-  EXPECT_EQ(s.stats().worker_threads, 1);
-  for (const int fd : silent) ::close(fd);
-}
-#endif
 
 TEST_P(server_test, starts_and_stops_in_a_loop_without_leaking) {
   { const server warm_up(server_options{.engine = GetParam()}); }  // lazy globals

@@ -200,6 +200,10 @@ void raw_connection::close() {
   fd_ = -1;
 }
 
+void raw_connection::shut_down_writing() {
+  ::shutdown(fd_, SHUT_WR);
+}
+
 bool raw_connection::send(std::string_view bytes) {
   while (!bytes.empty()) {
     // MSG_NOSIGNAL: a server that hangs up must fail this call, not kill the test.

@@ -78,6 +78,8 @@ class raw_connection {
   // Reads until one whole HTTP answer arrived (headers plus Content-Length bytes),
   // the server closed the connection, or `timeout_s` passed.
   raw_reply read_reply(double timeout_s);
+  // shutdown(SHUT_WR), as `nc -N` does: "no more requests", still reading.
+  void shut_down_writing();
   void close();
 
  private:

@@ -3,13 +3,10 @@
 #include <cstdio>
 
 namespace inflight::mock {
-namespace {
-thread_local std::optional<std::chrono::steady_clock::time_point> accepted_at;
-}
 
-void growing_thread_pool::enqueue(std::function<void()> job) {
+void connection_pool::enqueue(int fd) {
   std::unique_lock lock(mutex_);
-  queue_.push_back({std::move(job), clock::now()});
+  queue_.push_back({fd, clock::now()});
   if (queue_.size() > idle_) {
     if (threads_.size() < max_threads_) {
       threads_.emplace_back([this] { work(); });
@@ -28,7 +25,12 @@ void growing_thread_pool::enqueue(std::function<void()> job) {
   ready_.notify_one();
 }
 
-void growing_thread_pool::work() {
+bool connection_pool::others_waiting() const {
+  const std::scoped_lock lock(mutex_);
+  return queue_.size() > idle_;
+}
+
+void connection_pool::work() {
   for (;;) {
     std::unique_lock lock(mutex_);
     ++idle_;
@@ -36,28 +38,22 @@ void growing_thread_pool::work() {
     ready_.wait(lock, [this] { return shutdown_ || !queue_.empty(); });
     --idle_;
     if (queue_.empty()) return;  // shutting down with nothing left to serve
-    auto next = std::move(queue_.front());
+    const auto next = queue_.front();
     queue_.pop_front();
     lock.unlock();
-    accepted_at = next.accepted;
-    next.job();  // serves the connection, keep-alive requests included
+    const std::chrono::duration<double, std::milli> waited = clock::now() - next.accepted;
+    serve_(next.fd, waited.count());  // the whole connection, keep-alive included
   }
 }
 
-void growing_thread_pool::shutdown() {
+void connection_pool::shutdown() {
   {
     const std::scoped_lock lock(mutex_);
+    if (shutdown_) return;
     shutdown_ = true;
   }
   ready_.notify_all();
   for (auto& thread : threads_) thread.join();
-}
-
-std::optional<double> growing_thread_pool::take_queue_ms() {
-  if (!accepted_at) return std::nullopt;
-  const std::chrono::duration<double, std::milli> waited = clock::now() - *accepted_at;
-  accepted_at.reset();
-  return waited.count();
 }
 
 }  // namespace inflight::mock

@@ -1,43 +1,51 @@
-// cpp-httplib's task queue, replaced: its own pool has a fixed size (8 threads
-// by default in Debian's build) and queues silently beyond it. This one starts
-// a thread per connection up to --threads, and past that says so: a log line
-// and the `waited_for_thread` count in /stats.
+// The threads engine's workers: a thread per connection, started as
+// connections arrive, up to --threads; past that, connections wait in a queue
+// and the pool says so, with a log line and the `waited_for_thread` count in
+// /stats. A worker serves one connection to its end, then takes the next.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
-#include <optional>
 #include <thread>
 #include <vector>
-
-#include <httplib.h>
 
 #include "mock_server/stats.hpp"
 
 namespace inflight::mock {
 
-class growing_thread_pool final : public httplib::TaskQueue {
+class connection_pool {
  public:
-  growing_thread_pool(int max_threads, request_stats& stats, bool quiet)
+  // serve(fd, queue_ms): runs on a worker and owns (closes) the descriptor;
+  // queue_ms is how long the connection waited for that worker.
+  using serve_fn = std::function<void(int fd, double queue_ms)>;
+
+  connection_pool(int max_threads, request_stats& stats, bool quiet, serve_fn serve)
       : max_threads_(static_cast<std::size_t>(max_threads)),
         stats_(stats),
-        quiet_(quiet) {}
+        quiet_(quiet),
+        serve_(std::move(serve)) {}
+  ~connection_pool() { shutdown(); }
+  connection_pool(const connection_pool&) = delete;
+  connection_pool& operator=(const connection_pool&) = delete;
 
-  // Called by httplib's accept loop with the job for one new connection.
-  void enqueue(std::function<void()> job) override;
-  void shutdown() override;
-
-  // On a worker: how long the current connection waited for it, once per
-  // connection (its first request); empty afterwards.
-  static std::optional<double> take_queue_ms();
+  // From the accepting thread: a connection just accepted.
+  void enqueue(int fd);
+  // Connections accepted but not yet taken by a worker. A worker that sees
+  // some asks its own client to close after this answer, instead of holding
+  // its thread for an idle keep-alive connection while others wait.
+  [[nodiscard]] bool others_waiting() const;
+  // Lets the workers finish what is queued (the engine has raised its stop,
+  // so that is quick), then joins them. Idempotent.
+  void shutdown();
 
  private:
   using clock = std::chrono::steady_clock;
   struct connection {
-    std::function<void()> job;
+    int fd;
     clock::time_point accepted;
   };
   void work();
@@ -45,7 +53,8 @@ class growing_thread_pool final : public httplib::TaskQueue {
   std::size_t max_threads_;
   request_stats& stats_;
   bool quiet_;
-  std::mutex mutex_;
+  serve_fn serve_;
+  mutable std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<connection> queue_;
   std::vector<std::thread> threads_;

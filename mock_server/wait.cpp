@@ -1,76 +1,49 @@
 #include "mock_server/wait.hpp"
 
-#include <netinet/in.h>
 #include <poll.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <system_error>
 
 namespace inflight::mock {
 
+stop_signal::stop_signal() : fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+}
+
+stop_signal::~stop_signal() {
+  ::close(fd_);
+}
+
 void stop_signal::raise() {
-  {
-    const std::scoped_lock lock(mutex_);
-    raised_ = true;
-  }
-  woken_.notify_all();
+  raised_ = true;
+  // Nobody reads it back: the counter stays non-zero, so every poll() that
+  // includes fd_, now or later, returns at once.
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const auto written = ::write(fd_, &one, sizeof one);
 }
 
-bool stop_signal::raised() const {
-  const std::scoped_lock lock(mutex_);
-  return raised_;
-}
-
-bool stop_signal::wait_for(std::chrono::microseconds duration) {
-  std::unique_lock lock(mutex_);
-  return !woken_.wait_for(lock, duration, [this] { return raised_; });
-}
-
-namespace {
-
-int port_of(const sockaddr_storage& address) {
-  if (address.ss_family == AF_INET)
-    return ntohs(reinterpret_cast<const sockaddr_in&>(address).sin_port);
-  if (address.ss_family == AF_INET6)
-    return ntohs(reinterpret_cast<const sockaddr_in6&>(address).sin6_port);
-  return -1;
-}
-
-// cpp-httplib 0.11 does not hand a handler its socket, so we find it: the one
-// descriptor whose local and peer ports are this connection's. One scan per
-// /hang request; a real server would keep the descriptor instead.
-int find_connection(int local_port, int remote_port) {
-  rlimit limit{};
-  ::getrlimit(RLIMIT_NOFILE, &limit);
-  for (int fd = 0; fd < static_cast<int>(limit.rlim_cur); ++fd) {
-    sockaddr_storage peer{};
-    socklen_t size = sizeof peer;
-    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &size) != 0) continue;
-    if (port_of(peer) != remote_port) continue;
-    sockaddr_storage local{};
-    size = sizeof local;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &size) == 0 &&
-        port_of(local) == local_port)
-      return fd;
-  }
-  return -1;
-}
-
-bool client_left(int fd) {
-  pollfd watch{fd, POLLIN | POLLRDHUP, 0};
-  if (::poll(&watch, 1, 0) <= 0) return false;
-  if ((watch.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) return true;
-  char byte = 0;  // readable: either more bytes (still there) or end of stream
-  return ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
-}
-
-}  // namespace
-
-void wait_while_client_connected(int local_port, int remote_port, stop_signal& stop) {
-  // Checked every 50 ms: fast enough for tests, cheap for a parked thread.
-  constexpr auto check_every = std::chrono::milliseconds(50);
-  const int fd = find_connection(local_port, remote_port);
-  while (stop.wait_for(check_every)) {
-    if (fd >= 0 && client_left(fd)) return;
+woken wait_on(int fd, short events, steady::time_point deadline,
+              const stop_signal& stop) {
+  for (;;) {
+    if (stop.raised()) return woken::stopped;
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(deadline - steady::now()).count();
+    if (left <= 0 && deadline != steady::time_point::max()) return woken::timed_out;
+    pollfd watch[2] = {{fd, events, 0}, {stop.fd(), POLLIN, 0}};
+    const int timeout = deadline == steady::time_point::max()
+                            ? -1
+                            : static_cast<int>(std::min<long long>(left, 60'000));
+    const int n = ::poll(watch, 2, timeout);
+    if (n < 0 && errno != EINTR) return woken::client_gone;
+    if (n <= 0) continue;  // a timeout or a signal: the loop re-checks the clock
+    if (watch[1].revents != 0) return woken::stopped;
+    if ((watch[0].revents & (POLLERR | POLLHUP | POLLNVAL)) != 0)
+      return woken::client_gone;
+    if ((watch[0].revents & events) != 0) return woken::ready;
   }
 }
 

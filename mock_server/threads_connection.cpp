@@ -1,0 +1,304 @@
+// See threads_connection.hpp. Every wait is wait_on(): the socket, the stop
+// signal and a deadline in one poll(), so a thread parked on a slow or silent
+// client costs no CPU, and a stop wakes it at once.
+#include "mock_server/threads_connection.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <optional>
+#include <string_view>
+
+#include "mock_server/http_head.hpp"
+#include "mock_server/http_reply.hpp"
+#include "mock_server/routes.hpp"
+
+namespace inflight::mock {
+namespace {
+
+bool has_body(int status) {
+  return status != 204 && status != 304;
+}
+
+std::string head_of(const reply& plan, double queue_ms, bool close) {
+  return reply_head({plan.status, plan.content_type, plan.body.size(),
+                     server_timing(queue_ms, plan), plan.allow, close});
+}
+
+// A whole answer with a JSON error, that closes the connection.
+std::string error_answer(int status, const std::string& message) {
+  reply plan;
+  plan.status = status;
+  plan.body = error_body(message);
+  return head_of(plan, 0, /*close=*/true) + plan.body;
+}
+
+std::string peer_address(int fd) {
+  sockaddr_storage peer{};
+  socklen_t size = sizeof peer;
+  char text[INET6_ADDRSTRLEN] = "";
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &size) != 0) return text;
+  if (peer.ss_family == AF_INET6)
+    ::inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6&>(peer).sin6_addr, text,
+                sizeof text);
+  else
+    ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in&>(peer).sin_addr, text,
+                sizeof text);
+  return text;
+}
+
+class connection {
+ public:
+  connection(int fd, connection_context& context)
+      : fd_(fd), c_(context), origin_(peer_address(fd)) {}
+  void serve(double queue_ms);
+  [[nodiscard]] bool refused() const { return refused_; }
+
+ private:
+  enum class outcome { keep_open, close, stopped, client_gone };
+  bool read_head(head_result& parsed);
+  bool skip_body(std::uint64_t length, steady::time_point deadline);
+  bool answer(const request_head& head, std::optional<double> queue_ms);
+  struct in_flight;
+  outcome carry_out(in_flight& request, const request_head& head, double queue_ms);
+  bool receive(steady::time_point deadline);
+  woken send_all(std::string_view head, std::string_view body = {});
+  void refuse(int status, const std::string& message);
+
+  int fd_;
+  connection_context& c_;
+  std::string origin_;
+  std::string in_;          // received, not yet read: a pipelined request waits here
+  bool peer_done_ = false;  // the client half-closed: answer what it sent, then close
+  bool refused_ = false;
+};
+
+void connection::serve(double queue_ms) {
+  std::optional<double> queue = queue_ms;  // /stats times the first request only
+  head_result parsed;
+  while (!c_.stop.raised() && read_head(parsed)) {
+    if (parsed.state == head_result::refused) return refuse(parsed.status, parsed.error);
+    in_.erase(0, parsed.size);
+    const auto deadline = steady::now() + c_.limits.request_timeout;
+    if (parsed.head.expects_continue &&
+        send_all("HTTP/1.1 100 Continue\r\n\r\n") != woken::ready)
+      return;
+    if (!skip_body(parsed.head.content_length, deadline)) return;
+    if (!answer(parsed.head, queue)) return;
+    queue.reset();
+  }
+}
+
+// Reads until `in_` holds a whole head (or a refusal). idle_timeout until a
+// request starts; from its first byte, request_timeout for the whole head, so
+// a byte every few seconds does not keep a connection (slowloris).
+bool connection::read_head(head_result& parsed) {
+  auto deadline =
+      steady::now() + (in_.empty() ? c_.limits.idle_timeout : c_.limits.request_timeout);
+  for (;;) {
+    parsed = parse_head(in_, c_.limits);
+    if (parsed.state != head_result::incomplete) return true;
+    const bool started = !in_.empty();
+    if (!receive(deadline)) {
+      if (started && !peer_done_ && steady::now() >= deadline && !c_.stop.raised())
+        refuse(408, "the request did not arrive whole within " +
+                        std::to_string(c_.limits.request_timeout.count()) + " ms");
+      return false;
+    }
+    if (!started) deadline = steady::now() + c_.limits.request_timeout;
+  }
+}
+
+// A body is read and dropped: no route uses one (POST /stats/reset ignores it).
+bool connection::skip_body(std::uint64_t length, steady::time_point deadline) {
+  for (;;) {
+    const auto have = std::min<std::uint64_t>(length, in_.size());
+    in_.erase(0, have);
+    length -= have;
+    if (length == 0) return true;
+    if (!receive(deadline)) {
+      if (!peer_done_ && steady::now() >= deadline && !c_.stop.raised())
+        refuse(408, "the request body did not arrive in time");
+      return false;
+    }
+  }
+}
+
+// More bytes into in_. False: the deadline, a stop, the client's end.
+bool connection::receive(steady::time_point deadline) {
+  while (!peer_done_ && wait_on(fd_, POLLIN, deadline, c_.stop) == woken::ready) {
+    char buffer[16384];
+    const auto n = ::recv(fd_, buffer, sizeof buffer, 0);
+    if (n > 0) return in_.append(buffer, static_cast<std::size_t>(n)), true;
+    if (n == 0) peer_done_ = true;  // a FIN: no more requests, answers still wanted
+    if (n < 0 && errno != EAGAIN && errno != EINTR) return false;
+  }
+  return false;
+}
+
+// begin() has one end(), and the bytes taken are given back, whatever
+// happens in between (an exception included).
+struct connection::in_flight {
+  in_flight(connection_context& context, const reply& counted, std::size_t taken)
+      : c(context), plan(counted), held(taken) {}
+  connection_context& c;
+  const reply& plan;
+  std::size_t held;  // bytes taken from the budget
+  bool ended = false;
+  // Answered (false) or abandoned by its client (true); the first call counts.
+  void end(bool abandoned) {
+    if (!ended && plan.counted) c.stats.end(abandoned);
+    ended = true;
+  }
+  in_flight(const in_flight&) = delete;
+  in_flight& operator=(const in_flight&) = delete;
+  ~in_flight() {
+    end(/*abandoned=*/true);
+    c.budget.give_back(held);
+  }
+};
+
+// One request: route it, carry its plan out, count it. False: close.
+bool connection::answer(const request_head& head, std::optional<double> queue_ms) {
+  const auto plan = route({head.method, head.target, head.headers, origin_, head.version},
+                          c_.stats, c_.options);
+  const auto held = head.method == "HEAD" ? 0 : plan.body.size();
+  if (!c_.budget.take(held)) {
+    refuse(503, "busy: answers in progress would pass this server's limit of " +
+                    std::to_string(c_.limits.max_bytes_in_flight) +
+                    " bytes not yet sent; try again later");
+    return false;
+  }
+  if (plan.counted) c_.stats.begin(plan.route, queue_ms);
+  in_flight request{c_, plan, held};
+  return carry_out(request, head, queue_ms.value_or(0)) == outcome::keep_open;
+}
+
+connection::outcome connection::carry_out(in_flight& request, const request_head& head,
+                                          double queue_ms) {
+  const auto& plan = request.plan;
+  // /delay watches only for a reset (a FIN may be a half-close: the answer is
+  // still wanted); /hang also takes a FIN as the client leaving.
+  const auto until = plan.hang ? steady::time_point::max() : steady::now() + plan.delay;
+  auto w = wait_on(fd_, plan.hang ? POLLRDHUP : 0, until, c_.stop);
+  if (w == woken::ready) w = woken::client_gone;  // POLLRDHUP: it left /hang
+  if (w == woken::stopped) {
+    request.end(/*abandoned=*/false);
+    send_all(error_answer(503, "server stopping"));
+    return outcome::stopped;
+  }
+  if (w == woken::client_gone) return outcome::client_gone;  // abandoned
+  // The delay is over. Keep the connection only if no one waits for a thread.
+  const bool close = !head.keep_alive || peer_done_ || c_.others_waiting();
+  const bool body = head.method != "HEAD" && has_body(plan.status);
+  const bool at_once = !body || plan.drip.count() == 0;
+  // An answer counts as sent once it is written whole, as in the events
+  // engine; a client that then reads slowly holds its bytes, not the count.
+  if (at_once) request.end(/*abandoned=*/false);
+  w = send_all(head_of(plan, queue_ms, close),
+               body && at_once ? std::string_view(plan.body) : std::string_view());
+  // /drip: the body in pieces, each after its share of the duration.
+  const auto chunk = (plan.body.size() + plan.drip_chunks - 1) / plan.drip_chunks;
+  for (std::size_t sent = 0; !at_once && w == woken::ready && sent < plan.body.size();
+       sent += chunk) {
+    w = wait_on(fd_, 0, steady::now() + plan.drip / plan.drip_chunks, c_.stop);
+    if (w == woken::timed_out)
+      w = send_all({}, std::string_view(plan.body).substr(sent, chunk));
+  }
+  request.end(/*abandoned=*/w == woken::client_gone);
+  if (w == woken::ready) return close ? outcome::close : outcome::keep_open;
+  return w == woken::stopped ? outcome::stopped : outcome::client_gone;
+}
+
+// Blocking style on a non-blocking socket: the head and the body in one
+// sendmsg() where they fit, without copying the body behind the head.
+// send_timeout without any progress means the client stopped reading.
+woken connection::send_all(std::string_view head, std::string_view body) {
+  auto deadline = steady::now() + c_.limits.send_timeout;
+  while (!head.empty() || !body.empty()) {
+    iovec parts[2] = {{const_cast<char*>(head.data()), head.size()},
+                      {const_cast<char*>(body.data()), body.size()}};
+    msghdr message{};
+    message.msg_iov = head.empty() ? parts + 1 : parts;
+    message.msg_iovlen = head.empty() ? 1 : 2;
+    const auto n = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
+    if (n > 0) {
+      const auto from_head = std::min(head.size(), static_cast<std::size_t>(n));
+      head.remove_prefix(from_head);
+      body.remove_prefix(static_cast<std::size_t>(n) - from_head);
+      deadline = steady::now() + c_.limits.send_timeout;
+    } else if (n < 0 && errno == EAGAIN) {
+      if (const auto w = wait_on(fd_, POLLOUT, deadline, c_.stop); w != woken::ready)
+        return w == woken::timed_out ? woken::client_gone : w;
+    } else if (n < 0 && errno != EINTR) {
+      return woken::client_gone;
+    }
+  }
+  return woken::ready;
+}
+
+// A request the engine will not serve: a JSON error, counted, then close.
+void connection::refuse(int status, const std::string& message) {
+  refused_ = true;
+  c_.stats.note_refused();
+  send_all(error_answer(status, message));
+}
+
+// Shut our side, then read what the client still sends for a moment: closing
+// with unread bytes answers them with a reset, which can destroy the error
+// answer before the client reads it (RFC 9112 9.6).
+void linger_and_close(int fd, const stop_signal& stop) {
+  ::shutdown(fd, SHUT_WR);
+  const auto until = steady::now() + std::chrono::milliseconds(500);
+  for (int reads = 0; reads < 64 && wait_on(fd, POLLIN, until, stop) == woken::ready;
+       ++reads) {
+    char buffer[16384];
+    if (::recv(fd, buffer, sizeof buffer, 0) == 0) break;
+  }
+  ::close(fd);
+}
+
+}  // namespace
+
+void serve_connection(int fd, double queue_ms, connection_context& context) {
+  bool refused = false;
+  try {
+    connection c(fd, context);
+    c.serve(queue_ms);
+    refused = c.refused();
+  } catch (...) {
+    // The engine's boundary. route() never throws (it answers 500 itself);
+    // this is the net for std::bad_alloc and the like. A 500 without waiting,
+    // in case no answer had started (else it is cut short either way).
+    refused = true;
+    context.stats.note_internal_error();
+    const auto bytes = error_answer(500, "internal error");
+    [[maybe_unused]] const auto sent =
+        ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  }
+  if (refused)
+    linger_and_close(fd, context.stop);
+  else
+    ::close(fd);
+}
+
+void refuse_connection(int fd, int status, const std::string& message) {
+  // Read what already arrived (see linger_and_close), then one send that
+  // does not wait: the accepting thread must never block on a client.
+  char buffer[16384];
+  while (::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT) > 0) {
+  }
+  const auto bytes = error_answer(status, message);
+  [[maybe_unused]] const auto sent =
+      ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  ::shutdown(fd, SHUT_WR);
+  ::close(fd);
+}
+
+}  // namespace inflight::mock
