@@ -52,7 +52,10 @@ TEST(fixed_pool, runs_on_exactly_p_threads) {
       return true;
     }));
   }
-  for (auto& f : met) EXPECT_TRUE(f.get()) << "P jobs were not running at once";
+  for (auto& f : met)
+    EXPECT_TRUE(f.get()) << "P jobs were not running at once: does a worker run its job "
+                            "while it still holds the queue's lock? Take the job off the "
+                            "queue under the lock, then unlock, then run it";
   EXPECT_EQ(ids.size(), p) << "no more threads than P, and no fewer";
 }
 

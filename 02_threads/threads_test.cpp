@@ -41,7 +41,10 @@ TEST_F(threads_test, a_pool_of_p_never_has_more_than_p_in_flight) {
   const auto records = fetch_all_pool(delay_urls(n, delay_s), workers, timeout_s, clock);
   const double wall_s = clock.now_s();
 
-  EXPECT_EQ(server.stats().peak_in_flight, static_cast<std::int64_t>(workers));
+  EXPECT_EQ(server.stats().peak_in_flight, static_cast<std::int64_t>(workers))
+      << "the server should hold exactly P requests at once; fewer usually means a "
+         "worker runs its job while holding the pool's lock, or the futures are waited "
+         "for one by one as they are submitted";
   EXPECT_GE(wall_s, std::ceil(7.0 / 3.0) * delay_s);  // three rounds
   ASSERT_EQ(records.size(), n);
   long connections = 0;
@@ -50,7 +53,9 @@ TEST_F(threads_test, a_pool_of_p_never_has_more_than_p_in_flight) {
     EXPECT_TRUE(records[i].ok()) << records[i].error;
     connections += records[i].connections;
   }
-  EXPECT_LE(connections, static_cast<long>(workers)) << "one reused handle per worker";
+  EXPECT_LE(connections, static_cast<long>(workers))
+      << "more connections than workers: is a fresh easy handle made for every task? "
+         "Keep one per worker thread (thread_local) and reuse it";
 }
 
 TEST_F(threads_test, each_failure_is_reported_with_its_cause_and_none_is_lost) {

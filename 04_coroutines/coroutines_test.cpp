@@ -28,7 +28,9 @@ TEST_F(coroutines_test, gather_puts_every_request_in_flight_at_once_on_one_threa
   const std::size_t n = 200;
   const auto records = loop.run(fetch_all(loop, delay_urls(n, 0.3), settings{}));
 
-  EXPECT_EQ(server.stats().peak_in_flight, static_cast<std::int64_t>(n));
+  EXPECT_EQ(server.stats().peak_in_flight, static_cast<std::int64_t>(n))
+      << "the server never held every request at once: are the tasks awaited one "
+         "by one (co_await tasks[i] in a loop) instead of all started together?";
   ASSERT_EQ(records.size(), n);
   std::set<long> threads;
   for (std::size_t i = 0; i < n; ++i) {

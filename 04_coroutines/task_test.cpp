@@ -112,7 +112,10 @@ TEST_F(task_test, when_all_keeps_the_order_of_the_tasks_not_of_their_ending) {
 TEST_F(task_test, when_all_of_tasks_that_never_suspend_and_of_none) {
   std::vector<task<long>> tasks;
   for (long i = 0; i < 1000; ++i) tasks.push_back(one(i));
-  EXPECT_EQ(loop.run(when_all(std::move(tasks))).at(999), 999);
+  EXPECT_EQ(loop.run(when_all(std::move(tasks))).at(999), 999)
+      << "tasks that end at once: does the join counter start at N + 1, with the "
+         "parent's extra share given up only after every task has started? Without "
+         "it the last task resumes the parent while it is still starting the others";
   EXPECT_TRUE(loop.run(when_all(std::vector<task<long>>{})).empty());
 }
 
