@@ -23,6 +23,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -167,8 +168,9 @@ void threads_engine::accept_loop() {
 void threads_engine::accept_at_descriptor_limit() {
   if (!said_limit_ && !options_.quiet)
     std::fprintf(stderr,
-                 "mock_server: out of file descriptors (ulimit -n); new connections get "
-                 "503 until some close\n");
+                 "mock_server: cannot accept connections: %s (raise ulimit -n); new "
+                 "ones get a 503 JSON until some close. Said once.\n",
+                 std::strerror(errno));
   said_limit_ = true;
   ::close(spare_fd_);
   const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);

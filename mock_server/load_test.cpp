@@ -3,9 +3,6 @@
 // counts; none is lost. Issue 12, item 2: the threads engine lost 676-2,048 of
 // them in 3 runs of 6 ("Empty reply from server"), counted nowhere. No timing
 // asserts: the figures are the benchmarks' job.
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -14,74 +11,24 @@
 #include <string>
 #include <vector>
 
-#include "mock_server/server.hpp"
+#include "mock_server/child_server.hpp"
 #include "mock_server/test_client.hpp"
 
 namespace {
 
 using inflight::mock::engine_kind;
-using inflight::mock::server;
-using inflight::mock::server_options;
+using inflight::mock::test::child_server;
 using json = nlohmann::json;
 namespace client = inflight::mock::test;
 
 constexpr int requests = 10'000;
 
-// The server in a child process: 10,000 connections on each side would pass
-// the 20,000 descriptors one process may hold (Debian's container default).
-// Forked before this process starts any thread, so the child is a clean copy.
-class server_process {
- public:
-  explicit server_process(engine_kind engine) {
-    int to_child[2];
-    int from_child[2];
-    if (::pipe(to_child) != 0 || ::pipe(from_child) != 0) throw std::runtime_error("pipe");
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::close(to_child[1]);
-      ::close(from_child[0]);
-      int status = 0;
-      try {
-        const server s(server_options{.engine = engine});
-        const int port = s.port();
-        if (::write(from_child[1], &port, sizeof port) != sizeof port) status = 1;
-        char byte = 0;
-        while (::read(to_child[0], &byte, 1) > 0) {  // until the parent closes it
-        }
-      } catch (...) {
-        status = 1;
-      }
-      ::_exit(status);  // not exit(): the parent's atexit handlers are not ours
-    }
-    ::close(to_child[0]);
-    ::close(from_child[1]);
-    control_ = to_child[1];
-    if (::read(from_child[0], &port_, sizeof port_) != sizeof port_) port_ = -1;
-    ::close(from_child[0]);
-  }
-  ~server_process() {
-    ::close(control_);  // the child stops its server and exits
-    ::waitpid(pid_, nullptr, 0);
-  }
-  server_process(const server_process&) = delete;
-  server_process& operator=(const server_process&) = delete;
-
-  [[nodiscard]] std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(port_);
-  }
-  [[nodiscard]] int port() const { return port_; }
-
- private:
-  pid_t pid_ = -1;
-  int control_ = -1;
-  int port_ = -1;
-};
-
 class load_test : public ::testing::TestWithParam<engine_kind> {};
 
 TEST_P(load_test, ten_thousand_at_once_are_all_answered_or_counted_as_refused) {
-  const server_process s(GetParam());
-  ASSERT_GT(s.port(), 0) << "the server did not start";
+  // The program at its defaults, in a child: 10,000 connections on each side
+  // would pass the 20,000 descriptors one process may hold here.
+  const child_server s(GetParam());
   // A generous safety net, not a figure: at --threads 1024, the threads engine
   // serves 10,000 one-second delays in about ten waves.
   const auto results = client::get_all(std::vector(requests, s.url() + "/delay/1"), 120);
@@ -108,7 +55,8 @@ TEST_P(load_test, ten_thousand_at_once_are_all_answered_or_counted_as_refused) {
   EXPECT_EQ(stats["in_flight"], 0) << stats;
 }
 
-INSTANTIATE_TEST_SUITE_P(engines, load_test, ::testing::Values(engine_kind::threads),
+INSTANTIATE_TEST_SUITE_P(engines, load_test,
+                         ::testing::Values(engine_kind::threads, engine_kind::events),
                          [](const auto& info) { return to_string(info.param); });
 
 }  // namespace

@@ -54,8 +54,8 @@ TEST_P(descriptor_test, out_of_descriptors_it_backs_off_says_so_once_and_recover
       << stats_of(s);
 }
 
-INSTANTIATE_TEST_SUITE_P(engines, descriptor_test, ::testing::Values(engine_kind::events),
+INSTANTIATE_TEST_SUITE_P(engines, descriptor_test,
+                         ::testing::Values(engine_kind::events, engine_kind::threads),
                          [](const auto& info) { return to_string(info.param); });
-// The threads engine, once it passes: add engine_kind::threads to the Values above.
 
 }  // namespace
