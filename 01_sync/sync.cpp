@@ -23,6 +23,7 @@ harness::request_record fetch_one(CURL* easy, std::size_t index, const std::stri
 // [/snippet]
 
 // [snippet:fetch_all]
+// [exercise:fetch_all]
 std::vector<harness::request_record> fetch_all(const std::vector<std::string>& urls,
                                                handle_policy policy, double timeout_s,
                                                const harness::run_clock& clock) {
@@ -37,6 +38,7 @@ std::vector<harness::request_record> fetch_all(const std::vector<std::string>& u
   }
   return records;
 }
+// [/exercise]
 // [/snippet]
 
 std::string model_name(handle_policy policy) {

@@ -4,13 +4,16 @@
 
 namespace inflight::ch02 {
 
+// [exercise:pool_constructor]
 fixed_pool::fixed_pool(std::size_t workers) {
   workers_.reserve(workers);
   for (std::size_t i = 0; i < workers; ++i) {
     workers_.emplace_back([this](const std::stop_token& stop) { work(stop); });
   }
 }
+// [/exercise]
 
+// [exercise:enqueue]
 void fixed_pool::enqueue(std::function<void()> job) {
   {
     const std::lock_guard lock{mutex_};
@@ -18,8 +21,10 @@ void fixed_pool::enqueue(std::function<void()> job) {
   }
   queued_.notify_one();  // after unlocking: the woken worker can take the lock
 }
+// [/exercise]
 
 // [snippet:worker]
+// [exercise:work]
 void fixed_pool::work(const std::stop_token& stop) {
   for (;;) {
     std::function<void()> next;
@@ -34,6 +39,7 @@ void fixed_pool::work(const std::stop_token& stop) {
     next();  // outside the lock: the other workers keep taking jobs meanwhile
   }
 }
+// [/exercise]
 // [/snippet]
 
 }  // namespace inflight::ch02

@@ -48,6 +48,7 @@ class fixed_pool {
 };
 
 // [snippet:submit]
+// [exercise:submit]
 template <typename F>
 std::future<std::invoke_result_t<F&>> fixed_pool::submit(F fn) {
   using result = std::invoke_result_t<F&>;
@@ -59,6 +60,7 @@ std::future<std::invoke_result_t<F&>> fixed_pool::submit(F fn) {
   enqueue([task] { (*task)(); });
   return future;
 }
+// [/exercise]
 // [/snippet]
 
 }  // namespace inflight::ch02

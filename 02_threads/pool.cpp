@@ -9,6 +9,7 @@
 namespace inflight::ch02 {
 
 // [snippet:pool]
+// [exercise:fetch_all_pool]
 std::vector<harness::request_record> fetch_all_pool(const std::vector<std::string>& urls,
                                                     std::size_t workers, double timeout_s,
                                                     const harness::run_clock& clock) {
@@ -30,6 +31,7 @@ std::vector<harness::request_record> fetch_all_pool(const std::vector<std::strin
   for (auto& future : futures) records.push_back(future.get());
   return records;
 }
+// [/exercise]
 // [/snippet]
 
 }  // namespace inflight::ch02

@@ -117,6 +117,7 @@ class event_loop {
   std::vector<std::coroutine_handle<>> posted_;
 };
 
+// [snippet:sleep_awaiter]
 class event_loop::sleep_awaiter {
  public:
   sleep_awaiter(event_loop& loop, steady::time_point when) : loop_{loop}, when_{when} {}
@@ -142,6 +143,7 @@ class event_loop::sleep_awaiter {
   steady::time_point when_;
   std::optional<timer_id> timer_;
 };
+// [/snippet]
 
 inline event_loop::sleep_awaiter event_loop::sleep_until(steady::time_point when) {
   return sleep_awaiter{*this, when};

@@ -3,9 +3,11 @@
 // room for the sockets, find the server, create the tasks and gather them on
 // the event loop, report.
 #include <iostream>
+#include <optional>
 
 #include "03_curl_multi/fd_limit.hpp"
 #include "04_coroutines/coroutines.hpp"
+#include "04_coroutines/files.hpp"
 #include "harness/session.hpp"
 #include "harness/text.hpp"
 
@@ -13,7 +15,12 @@ using namespace inflight;
 
 namespace {
 
-enum class demo { none, stall, offload };
+enum class demo { none, stall, offload, files, files_offload };
+
+// The files demo: enough to take the disk a noticeable time, little enough
+// for a shared machine's /tmp. A real program's files are whatever they are.
+constexpr std::size_t demo_files = 4;
+constexpr std::size_t demo_file_bytes = 32 << 20;  // 32 MiB each
 
 }  // namespace
 
@@ -23,17 +30,23 @@ int main(int argc, char** argv) {
       "04_coroutines",
       "N GETs in flight at once on one thread, as C++20 coroutines (co_await)",
       "requests holding a permit of the semaphore at once; the others wait for one",
-      {{"--demo", "stall|offload",
+      {{"--demo", "stall|offload|files|files-offload",
         "request 0 makes a blocking call: straight from its coroutine (stall) or "
-        "through to_thread (offload)",
+        "through to_thread (offload); or 4 files of 32 MiB are read beside the "
+        "requests, straight (files) or through to_thread (files-offload)",
         [&shown](std::string_view value) {
           if (value == "stall") {
             shown = demo::stall;
           } else if (value == "offload") {
             shown = demo::offload;
+          } else if (value == "files") {
+            shown = demo::files;
+          } else if (value == "files-offload") {
+            shown = demo::files_offload;
           } else {
-            throw harness::usage_error("--demo: expected 'stall' or 'offload', got '" +
-                                       std::string(value) + "'");
+            throw harness::usage_error(
+                "--demo: expected 'stall', 'offload', 'files' or 'files-offload', got '" +
+                std::string(value) + "'");
           }
         }}}};
   const harness::run_options options = harness::parse_or_exit(chapter, argc, argv);
@@ -45,6 +58,11 @@ int main(int argc, char** argv) {
     ch03::ensure_descriptors(ch03::descriptors_for(options));
 
     harness::session session{chapter.name, options};
+    // The files demo's files are written before the clock starts: only the
+    // reads belong to the run.
+    std::optional<ch04::scratch_files> files;
+    if (shown == demo::files || shown == demo::files_offload)
+      files.emplace(demo_files, demo_file_bytes);
     const harness::run_clock clock;
     ch04::event_loop loop{clock};
     const bool bounded = how.max_in_flight && *how.max_in_flight < n;
@@ -59,6 +77,22 @@ int main(int argc, char** argv) {
       return session.finish(model, std::move(records), clock);
     }
     // [/snippet]
+    if (files) {
+      const bool offload = shown == demo::files_offload;
+      const std::string epoll = ch04::epoll_on_a_file(files->paths().front());
+      auto result =
+          loop.run(ch04::files_demo(loop, session.urls(), files->paths(), offload, how));
+      model.name = offload ? "coroutines, files read through to_thread"
+                           : "coroutines, files read on the loop thread";
+      const std::vector<std::string> notes{
+          "files        " + std::to_string(demo_files) + " x " +
+              std::to_string(demo_file_bytes >> 20) + " MiB read, the last done at " +
+              harness::format_fixed(result.reads_end_s, 3) + " s",
+          "epoll        refuses a regular file: " + epoll,
+          "timer        due at 5 ms, fired " +
+              harness::format_fixed(result.timer_late_s * 1000, 1) + " ms late"};
+      return session.finish(model, std::move(result.records), clock, notes);
+    }
     const bool offload = shown == demo::offload;
     auto result = loop.run(ch04::stall_demo(loop, session.urls(), offload, how));
     model.name = offload ? "coroutines, request 0 through to_thread"

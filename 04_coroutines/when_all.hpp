@@ -90,6 +90,7 @@ class runner {
   std::coroutine_handle<promise_type> frame_;
 };
 
+// [exercise:settle]
 template <typename T>
 runner settle(task<T> work, outcome<T>& slot) {
   try {
@@ -98,6 +99,7 @@ runner settle(task<T> work, outcome<T>& slot) {
     slot.error = std::current_exception();  // kept, never lost
   }
 }
+// [/exercise]
 
 // co_await start_all{...}: starts every runner, then suspends the parent
 // unless they all ended already.
@@ -105,11 +107,13 @@ struct start_all {
   std::vector<runner>& runners;
   join_counter& join;
   bool await_ready() const noexcept { return runners.empty(); }
+  // [exercise:start_all]
   bool await_suspend(std::coroutine_handle<> parent) {
     join.set_parent(parent);
     for (runner& r : runners) r.start(join);
     return join.parent_arrives();
   }
+  // [/exercise]
   void await_resume() const noexcept {}
 };
 // [/snippet]
@@ -117,6 +121,7 @@ struct start_all {
 }  // namespace detail
 
 // [snippet:when_all]
+// [exercise:when_all_settled]
 template <typename T>
 task<std::vector<outcome<T>>> when_all_settled(std::vector<task<T>> tasks) {
   std::vector<outcome<T>> results(tasks.size());
@@ -129,6 +134,7 @@ task<std::vector<outcome<T>>> when_all_settled(std::vector<task<T>> tasks) {
   co_await detail::start_all{runners, join};
   co_return results;
 }
+// [/exercise]
 
 // Unlike asyncio.gather, an exception waits for the other tasks to end:
 // when it reaches the caller, nothing the call started is still running.

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <thread>
 
@@ -53,6 +54,11 @@ int main(int argc, char** argv) {
     harness::session session{chapter.name, options};  // the mixed demo's URLs
 
     const ch05::work_spec& spec = result.spec;
+    // How many cores are free right now, for the pool's threads: on a shared
+    // machine the speedup is bounded by this, not by the hardware.
+    result.free_cores = ch05::free_cores(
+        std::min<std::size_t>(result.pool_threads, result.hardware_threads),
+        std::chrono::milliseconds(200));
     result.ways.push_back(ch05::run_sequential(spec));
     result.ways.push_back(ch05::run_coroutines(spec));
     result.ways.push_back(ch05::run_on_pool(spec, result.pool_threads));

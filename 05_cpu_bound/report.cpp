@@ -38,9 +38,13 @@ std::size_t failed(const way_result& way) {
 // What the reader should take from a row.
 std::string reading(const chapter_result& result, const way_result& way) {
   if (way.way == "coroutines") return "no gain: nothing to wait for";
-  if (way.way == "pool")
-    return std::to_string(way.threads()) + " threads on " +
-           std::to_string(result.hardware_threads) + " cores";
+  if (way.way == "pool") {
+    std::string text = std::to_string(way.threads()) + " threads on " +
+                       std::to_string(result.hardware_threads) + " cores";
+    if (result.busy())
+      text += ", " + format_fixed(*result.free_cores, 2) + " of them free: machine busy";
+    return text;
+  }
   return "the baseline";
 }
 
@@ -62,6 +66,13 @@ std::size_t chapter_result::failed_requests() const {
   std::size_t sum = 0;
   for (const way_result& way : ways) sum += failed(way);
   return sum;
+}
+
+bool chapter_result::busy() const {
+  const double usable = static_cast<double>(
+      std::min<std::size_t>(pool_threads, std::max(1U, hardware_threads)));
+  // 15% short of what the pool could use: more than the measurement's noise.
+  return free_cores && usable > 1 && *free_cores < 0.85 * usable;
 }
 
 bool chapter_result::all_verified() const {
@@ -107,6 +118,8 @@ nlohmann::json to_json(const chapter_result& result) {
           {"work_ms", or_null(result.work_ms)},
           {"hardware_threads", result.hardware_threads},
           {"pool_threads", result.pool_threads},
+          {"free_cores", or_null(result.free_cores)},
+          {"busy", result.busy()},
           {"delay_s", or_null(result.delay_s)},
           {"requests", requests},
           {"ok", requests - result.failed_requests()},
@@ -123,7 +136,12 @@ void print_report(std::ostream& out, const chapter_result& result) {
     out << " (calibrated: " << harness::format_number(*result.work_ms)
         << " ms of CPU each)";
   out << "\n  " << result.hardware_threads << " hardware threads; the pool has "
-      << result.pool_threads << "\n\n";
+      << result.pool_threads;
+  if (result.free_cores)
+    out << "; " << format_fixed(*result.free_cores, 2)
+        << " cores were free for it just before the runs"
+        << (result.busy() ? " (the machine is busy)" : "");
+  out << "\n\n";
   // std::setw right-aligns the next field: the numbers line up on the right.
   const auto header = [&out] {
     out << "  " << padded("way", 30) << std::setw(9) << "wall" << std::setw(9) << "cpu"
@@ -149,6 +167,12 @@ void print_report(std::ostream& out, const chapter_result& result) {
   out << "  speedup: against sequential; at most " << result.hardware_threads << "x on "
       << result.hardware_threads << " hardware threads. cores: cpu / wall, the cores\n"
       << "  this process kept busy (cpu: user + sys of all its threads).\n";
+  if (result.busy())
+    out << "  The machine is busy: with " << format_fixed(*result.free_cores, 2)
+        << " cores free, expect the pool near " << format_fixed(*result.free_cores, 1)
+        << "x, not "
+        << std::min<std::size_t>(result.pool_threads, result.hardware_threads)
+        << "x; compare speedups between runs on an idle machine.\n";
 
   const way_result* in_loop = result.find("mixed_in_loop");
   const way_result* offloaded = result.find("mixed_offloaded");

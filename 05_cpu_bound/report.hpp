@@ -20,6 +20,12 @@ struct chapter_result {
   std::optional<double> work_ms;  // what --work-ms asked for; nullopt with --steps
   unsigned hardware_threads = 1;
   std::size_t pool_threads = 1;
+  // Cores free for the pool just before the runs (free_cores); nullopt: not
+  // measured. On a busy machine it is below min(pool, hardware) threads.
+  std::optional<double> free_cores;
+  // True when clearly fewer cores were free than the pool could use: the
+  // speedup says more about the machine's load than about the pool.
+  [[nodiscard]] bool busy() const;
   std::optional<double> delay_s;  // the mixed demo's; nullopt with --urls
   // sequential, coroutines, pool, mixed_in_loop, mixed_offloaded
   std::vector<way_result> ways;
@@ -33,7 +39,7 @@ struct chapter_result {
 };
 
 // {"chapter", "tasks", "steps", "work_ms", "hardware_threads",
-//  "pool_threads", "delay_s", "requests", "ok", "failed", "errors",
+//  "pool_threads", "free_cores", "busy", "delay_s", "requests", "ok", "failed", "errors",
 //  "runs": [{"way", "model", "wall_s", "cpu_s", "speedup", "against",
 //            "threads", "verified", and for the mixed demo "loop_lag_s",
 //            "requests", "ok", "failed", "slowest_request_s"}],

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "harness/process_stats.hpp"
 
@@ -92,6 +94,29 @@ std::uint64_t steps_for_ms(double work_ms) {
           1, static_cast<std::uint64_t>(std::llround(per_ms * work_ms)));
     }
   }
+}
+
+double free_cores(std::size_t threads, std::chrono::milliseconds window) {
+  using steady = std::chrono::steady_clock;
+  std::vector<double> cpu(threads, 0);
+  const auto start = steady::now();
+  const auto until = start + window;
+  {
+    std::vector<std::jthread> spinners;
+    for (std::size_t i = 0; i < threads; ++i) {
+      spinners.emplace_back([&cpu, i, until] {
+        const double begin = thread_cpu_s();
+        while (steady::now() < until) {
+          // Busy: reading the clock (in user space, no system call) is work.
+        }
+        cpu[i] = thread_cpu_s() - begin;
+      });
+    }
+  }  // joined
+  const double wall = std::chrono::duration<double>(steady::now() - start).count();
+  double total = 0;
+  for (const double c : cpu) total += c;
+  return wall > 0 ? std::min(static_cast<double>(threads), total / wall) : 0;
 }
 
 }  // namespace inflight::ch05

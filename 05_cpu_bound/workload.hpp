@@ -5,6 +5,7 @@
 // the work stays in registers, so it measures cores, not caches or RAM.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -50,5 +51,12 @@ std::uint64_t steps_for_ms(double work_ms);
 
 // CPU seconds the calling thread has used so far.
 double thread_cpu_s();
+
+// How many cores this process can get right now, out of `threads`: that many
+// threads spin for `window` of wall time, and the CPU time the kernel gave
+// them, over the wall time, is the cores they had between them. The machine
+// has hardware_concurrency() cores; on a shared machine fewer may be free,
+// and a pool's speedup cannot beat what is free.
+double free_cores(std::size_t threads, std::chrono::milliseconds window);
 
 }  // namespace inflight::ch05

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "05_cpu_bound/report.hpp"
+
 namespace inflight::ch05 {
 namespace {
 
@@ -48,6 +50,28 @@ TEST(workload, a_calibrated_task_takes_about_the_asked_cpu_time) {
   // Thread CPU time, so a busy machine barely moves it; still, generous bounds.
   EXPECT_GT(took_ms, work_ms / 3);
   EXPECT_LT(took_ms, work_ms * 3);
+}
+
+TEST(free_cores, spinning_threads_get_some_cpu_and_never_more_than_one_each) {
+  const double one = free_cores(1, std::chrono::milliseconds(50));
+  EXPECT_GT(one, 0.0);
+  EXPECT_LE(one, 1.0);
+  const double two = free_cores(2, std::chrono::milliseconds(50));
+  EXPECT_GT(two, 0.0);
+  EXPECT_LE(two, 2.0);
+}
+
+TEST(free_cores, the_report_calls_the_machine_busy_only_when_clearly_short) {
+  chapter_result r;
+  r.hardware_threads = 2;
+  r.pool_threads = 2;
+  EXPECT_FALSE(r.busy()) << "not measured: nothing to say";
+  r.free_cores = 1.95;
+  EXPECT_FALSE(r.busy());
+  r.free_cores = 1.2;
+  EXPECT_TRUE(r.busy());
+  r.pool_threads = 1;  // a pool of one needs one core, and had it
+  EXPECT_FALSE(r.busy());
 }
 
 }  // namespace

@@ -10,10 +10,20 @@
 #     CI notices a starter that no longer compiles. Nothing runs them.
 #   INFLIGHT_EXERCISES=ON (the `exercises` preset): the lesson library is built
 #     from the starters instead, so the chapter's own tests and executable run
-#     the learner's code: `ctest --preset exercises -L ch03`.
+#     the learner's code: `ctest --preset exercises -L ch03`. Only the chapters,
+#     their tests, the server and the harness are built (INFLIGHT_EXTRAS, below).
 
 option(INFLIGHT_EXERCISES
        "Build the chapters' lesson libraries from exercise/ (the learner's code)" OFF)
+
+# Everything that runs no learner code: the tour, the benchmarks, the docs'
+# tools, and the server's and harness's own tests. On by default, forced off
+# in the exercises build, so that a learner's edit rebuilds only the chapters
+# and their tests (and a pool-header edit relinks no benchmark).
+include(CMakeDependentOption)
+cmake_dependent_option(INFLIGHT_EXTRAS
+                       "Build the tour, the benchmarks, the docs' tools and the non-chapter tests"
+                       ON "NOT INFLIGHT_EXERCISES" OFF)
 
 # inflight_lesson_library(<name> <source>... [HEADERS <header>...])
 # Defines the chapter's lesson library <name> from <source>..., each replaced

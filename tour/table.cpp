@@ -37,11 +37,16 @@ std::string mebibytes(const nlohmann::json& kb) {
 void print_cpu_rows(std::ostream& out, const row_result& row) {
   const nlohmann::json& r = *row.result;
   const std::string cores = r["hardware_threads"].dump();
+  // 05 measures the cores free for its pool before it runs; on a busy machine
+  // the pool's speedup is bounded by those, and the table says so.
+  const bool busy = r.value("busy", false) && r["free_cores"].is_number();
+  const std::string free = busy ? format_fixed(r["free_cores"].get<double>(), 2) : "";
   out << "\n"
       << row.run.executable << ": " << r["tasks"].dump() << " CPU tasks of "
       << (r["work_ms"].is_number() ? harness::format_number(r["work_ms"].get<double>())
                                    : std::string("?"))
-      << " ms, " << cores << " hardware threads\n"
+      << " ms, " << cores << " hardware threads"
+      << (busy ? ", " + free + " free (the machine is busy)" : std::string()) << "\n"
       << padded("model", 24) << right("wall", 11) << right("speedup", 8)
       << right("CPU", 8) << right("threads", 8) << "  reading\n";
   for (const auto& run : r["runs"]) {
@@ -53,6 +58,7 @@ void print_cpu_rows(std::ostream& out, const row_result& row) {
     } else if (way == "pool") {
       label = "05 pool of " + run["threads"].dump() + " threads";
       reading = "tasks computing at once, at most " + cores + "x";
+      if (busy) reading += "; only " + free + " cores free: machine busy";
     } else if (way != "sequential") {
       continue;  // the mixed demo: in the footnote
     }

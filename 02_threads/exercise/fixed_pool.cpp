@@ -1,5 +1,5 @@
-// Exercise 02, step 2: the pool's workers. A copy of 02_threads/fixed_pool.cpp
-// with its three functions left for you; the class, and submit (step 2d), are
+// Exercise 02, step 1: the pool's workers. A copy of 02_threads/fixed_pool.cpp
+// with its three functions left for you; the class, and submit (step 1d), are
 // in fixed_pool.hpp beside this file. The solution is ../fixed_pool.cpp: try
 // first.
 //
@@ -14,7 +14,7 @@
 namespace inflight::ch02 {
 
 fixed_pool::fixed_pool([[maybe_unused]] std::size_t workers) {
-  // TODO(exercise 02, step 2a): start `workers` threads, each running
+  // TODO(exercise 02, step 1a): start `workers` threads, each running
   // work(stop) until it is asked to stop:
   //   workers_.emplace_back([this](const std::stop_token& stop) { work(stop); });
   // std::jthread passes its own stop token as the first argument when the
@@ -26,7 +26,7 @@ fixed_pool::fixed_pool([[maybe_unused]] std::size_t workers) {
 }
 
 void fixed_pool::enqueue([[maybe_unused]] std::function<void()> job) {
-  // TODO(exercise 02, step 2b): push `job` onto queue_ while holding mutex_,
+  // TODO(exercise 02, step 1b): push `job` onto queue_ while holding mutex_,
   // then wake one worker: queued_.notify_one(), after unlocking, so that the
   // worker it wakes does not find the lock still taken.
   throw std::logic_error(
@@ -35,7 +35,7 @@ void fixed_pool::enqueue([[maybe_unused]] std::function<void()> job) {
 }
 
 void fixed_pool::work([[maybe_unused]] const std::stop_token& stop) {
-  // TODO(exercise 02, step 2c): the worker's loop. Repeat:
+  // TODO(exercise 02, step 1c): the worker's loop. Repeat:
   //   - lock mutex_ and sleep on queued_ until the queue has a job or stop is
   //     asked: `queued_.wait(lock, stop, predicate)` returns false when stop
   //     was asked and the predicate still fails (the queue is empty): return;

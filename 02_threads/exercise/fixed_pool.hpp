@@ -1,5 +1,5 @@
 // Exercise 02: the fixed pool's interface, a copy of 02_threads/fixed_pool.hpp
-// with submit left for you (step 2d); the rest of step 2 is in fixed_pool.cpp
+// with submit left for you (step 1d); the rest of step 1 is in fixed_pool.cpp
 // beside this file. The solution is ../fixed_pool.hpp: try first.
 //
 // In the exercises build this file replaces fixed_pool.hpp wherever
@@ -55,7 +55,7 @@ class fixed_pool {
 
 template <typename F>
 std::future<std::invoke_result_t<F&>> fixed_pool::submit([[maybe_unused]] F fn) {
-  // TODO(exercise 02, step 2d): turn `fn` into a job for enqueue, and hand
+  // TODO(exercise 02, step 1d): turn `fn` into a job for enqueue, and hand
   // back a future of its value. A std::packaged_task<R()> (R is
   // std::invoke_result_t<F&>, what `fn` returns) runs `fn` and stores its
   // value, or the exception it threw, in the future its get_future() returns.

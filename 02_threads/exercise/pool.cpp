@@ -1,6 +1,6 @@
 // Exercise 02: fetch N URLs with a fixed pool of P workers, at most P requests
 // in flight. A copy of 02_threads/pool.cpp with fetch_all_pool left for you
-// (step 1); the pool itself is step 2, in fixed_pool.cpp and fixed_pool.hpp
+// (step 2); the pool itself is step 1, in fixed_pool.cpp and fixed_pool.hpp
 // beside this file. The solutions are ../pool.cpp, ../fixed_pool.cpp and
 // ../fixed_pool.hpp: try first.
 //
@@ -21,7 +21,7 @@ std::vector<harness::request_record> fetch_all_pool(
     [[maybe_unused]] const std::vector<std::string>& urls,
     [[maybe_unused]] std::size_t workers, [[maybe_unused]] double timeout_s,
     [[maybe_unused]] const harness::run_clock& clock) {
-  // TODO(exercise 02, step 1): make a fixed_pool of `workers` threads and
+  // TODO(exercise 02, step 2): make a fixed_pool of `workers` threads and
   // submit one task per URL; each task returns
   //   ch01::fetch_one(easy.get(), i, urls[i], timeout_s, clock)
   // Keep every future, then get() them in URL order: records[i] must be the

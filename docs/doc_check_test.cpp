@@ -1,0 +1,146 @@
+// doc_check against small trees written for each test: it passes a tree that
+// follows the rules and fails each one that breaks one, saying why.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A chapter folder with one solution file whose answer is marked as an
+// exercise, and a snippet beside it that is not part of the exercise.
+const char* const solution = R"(#include <vector>
+// [snippet:given]
+int given_helper(int x) { return x * 2; }
+// [/snippet]
+
+// [snippet:answer]
+// [exercise:sum_all]
+int sum_all(const std::vector<int>& values) {
+  int total = 0;
+  for (const int v : values) total += given_helper(v);
+  return total;
+}
+// [/exercise]
+// [/snippet]
+)";
+
+struct outcome {
+  int status = 0;
+  std::string errors;
+};
+
+class doc_check_tree : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("doc_check_test." + std::to_string(::getpid()) + "." +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "01_chapter");
+    write("01_chapter/lesson.cpp", solution);
+    write("docs/concepts.md", "# Concepts\n\n## The event loop: the waiter\n");
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  void write(const std::string& path, const std::string& text) {
+    fs::create_directories((root_ / path).parent_path());
+    std::ofstream{root_ / path} << text;
+  }
+
+  outcome run() {
+    const fs::path errors = root_ / "errors.txt";
+    const std::string command = std::string(DOC_CHECK) + " " + root_.string() +
+                                " > /dev/null 2> " + errors.string();
+    const int raw = std::system(command.c_str());
+    std::ifstream in{errors};
+    std::stringstream text;
+    text << in.rdbuf();
+    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, text.str()};
+  }
+
+  fs::path root_;
+};
+
+const char* const snippet_answer =
+    "<!-- snippet: 01_chapter/lesson.cpp#answer -->\n"
+    "```cpp\n"
+    "int sum_all(const std::vector<int>& values) {\n"
+    "  int total = 0;\n"
+    "  for (const int v : values) total += given_helper(v);\n"
+    "  return total;\n"
+    "}\n"
+    "```\n";
+
+TEST_F(doc_check_tree, passes_a_readme_that_shows_the_answer_after_the_exercise) {
+  write(
+      "01_chapter/README.md",
+      std::string(
+          "# 01\n\nRead [the primer](../docs/concepts.md#the-event-loop-the-waiter).\n\n"
+          "<!-- snippet: 01_chapter/lesson.cpp#given -->\n"
+          "```cpp\nint given_helper(int x) { return x * 2; }\n```\n\n"
+          "## Exercises\n\nWrite `sum_all`, with the [cheat "
+          "sheet](#python--c-cheat-sheet) "
+          "and [its `when_all`](#when_all-gather).\n\n"
+          "## Python ↔ C++ cheat sheet\n\n## `when_all`: gather\n\n"
+          "## Walkthrough\n\n") +
+          snippet_answer);
+  const outcome o = run();
+  EXPECT_EQ(o.status, 0) << o.errors;
+}
+
+TEST_F(doc_check_tree, fails_a_snippet_of_the_answer_above_the_exercises_heading) {
+  write("01_chapter/README.md", std::string("# 01\n\n") + snippet_answer +
+                                    "\n## Exercises\n\nWrite `sum_all`.\n");
+  const outcome o = run();
+  EXPECT_EQ(o.status, 1);
+  EXPECT_NE(o.errors.find("spoiler"), std::string::npos) << o.errors;
+  EXPECT_NE(o.errors.find("sum_all"), std::string::npos) << o.errors;
+}
+
+TEST_F(doc_check_tree, fails_the_answer_pasted_above_the_exercises_heading) {
+  // No snippet marker: the same lines typed in by hand are caught as well.
+  write("01_chapter/README.md",
+        "# 01\n\n```cpp\n  int total = 0;\n  for (const int v : values) total += "
+        "given_helper(v);\n  return total;\n```\n\n## Exercises\n");
+  const outcome o = run();
+  EXPECT_EQ(o.status, 1);
+  EXPECT_NE(o.errors.find("spoiler"), std::string::npos) << o.errors;
+}
+
+TEST_F(doc_check_tree, fails_a_chapter_with_exercise_code_but_no_exercises_heading) {
+  write("01_chapter/README.md", "# 01\n\nNo exercises here.\n");
+  const outcome o = run();
+  EXPECT_EQ(o.status, 1);
+  EXPECT_NE(o.errors.find("no '## Exercises' heading"), std::string::npos) << o.errors;
+}
+
+TEST_F(doc_check_tree, fails_a_snippet_that_drifted_from_its_source) {
+  write("01_chapter/README.md",
+        "# 01\n\n<!-- snippet: 01_chapter/lesson.cpp#given -->\n"
+        "```cpp\nint given_helper(int x) { return x * 3; }\n```\n\n## Exercises\n");
+  const outcome o = run();
+  EXPECT_EQ(o.status, 1);
+  EXPECT_NE(o.errors.find("differs from the source"), std::string::npos) << o.errors;
+}
+
+TEST_F(doc_check_tree, fails_links_to_a_missing_file_or_heading) {
+  write("01_chapter/README.md",
+        "# 01\n\n[gone](gone.md), [no such part](../docs/concepts.md#threads), "
+        "[here](#nowhere)\n\n## Exercises\n");
+  const outcome o = run();
+  EXPECT_EQ(o.status, 1);
+  EXPECT_NE(o.errors.find("missing file: gone.md"), std::string::npos) << o.errors;
+  EXPECT_NE(o.errors.find("missing heading: ../docs/concepts.md#threads"),
+            std::string::npos)
+      << o.errors;
+  EXPECT_NE(o.errors.find("missing heading: #nowhere"), std::string::npos) << o.errors;
+}
+
+}  // namespace
