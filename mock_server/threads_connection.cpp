@@ -142,13 +142,14 @@ bool connection::receive(steady::time_point deadline) {
   return false;
 }
 
-// begin() has one end(), and the bytes taken are given back, whatever
-// happens in between (an exception included).
+// A request in flight owns its plan: begin() has one end(), and the bytes
+// taken go back to the budget once the body is freed, whatever happens in
+// between, an exception included.
 struct connection::in_flight {
-  in_flight(connection_context& context, const reply& counted, std::size_t taken)
-      : c(context), plan(counted), held(taken) {}
+  in_flight(connection_context& context, reply routed, std::size_t taken)
+      : c(context), plan(std::move(routed)), held(taken) {}
   connection_context& c;
-  const reply& plan;
+  reply plan;
   std::size_t held;  // bytes taken from the budget
   bool ended = false;
   // Answered (false) or abandoned by its client (true); the first call counts.
@@ -160,14 +161,15 @@ struct connection::in_flight {
   in_flight& operator=(const in_flight&) = delete;
   ~in_flight() {
     end(/*abandoned=*/true);
+    std::string().swap(plan.body);
     c.budget.give_back(held);
   }
 };
 
 // One request: route it, carry its plan out, count it. False: close.
 bool connection::answer(const request_head& head, std::optional<double> queue_ms) {
-  const auto plan = route({head.method, head.target, head.headers, origin_, head.version},
-                          c_.stats, c_.options);
+  auto plan = route({head.method, head.target, head.headers, origin_, head.version},
+                    c_.stats, c_.options);
   const auto held = head.method == "HEAD" ? 0 : plan.body.size();
   if (!c_.budget.take(held)) {
     refuse(503, "busy: answers in progress would pass this server's limit of " +
@@ -176,7 +178,7 @@ bool connection::answer(const request_head& head, std::optional<double> queue_ms
     return false;
   }
   if (plan.counted) c_.stats.begin(plan.route, queue_ms);
-  in_flight request{c_, plan, held};
+  in_flight request{c_, std::move(plan), held};
   return carry_out(request, head, queue_ms.value_or(0)) == outcome::keep_open;
 }
 
