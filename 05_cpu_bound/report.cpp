@@ -167,12 +167,18 @@ void print_report(std::ostream& out, const chapter_result& result) {
   out << "  speedup: against sequential; at most " << result.hardware_threads << "x on "
       << result.hardware_threads << " hardware threads. cores: cpu / wall, the cores\n"
       << "  this process kept busy (cpu: user + sys of all its threads).\n";
-  if (result.busy())
-    out << "  The machine is busy: with " << format_fixed(*result.free_cores, 2)
-        << " cores free, expect the pool near " << format_fixed(*result.free_cores, 1)
-        << "x, not "
-        << std::min<std::size_t>(result.pool_threads, result.hardware_threads)
+  if (result.busy()) {
+    // The pool can have at most the free cores, sequential at most one of
+    // them: their ratio is the speedup this machine allowed just now.
+    const double free = *result.free_cores;
+    const double usable = static_cast<double>(
+        std::min<std::size_t>(result.pool_threads, result.hardware_threads));
+    out << "  The machine is busy: with " << format_fixed(free, 2)
+        << " cores free, expect the pool near "
+        << format_fixed(std::min(usable, free) / std::min(1.0, free), 1) << "x, not "
+        << format_fixed(usable, 0)
         << "x; compare speedups between runs on an idle machine.\n";
+  }
 
   const way_result* in_loop = result.find("mixed_in_loop");
   const way_result* offloaded = result.find("mixed_offloaded");
