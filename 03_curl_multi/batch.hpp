@@ -9,16 +9,10 @@
 #include <vector>
 
 #include "03_curl_multi/curl_multi.hpp"
+#include "03_curl_multi/multi_handle.hpp"
 #include "harness/transfer.hpp"
 
 namespace inflight::ch03 {
-
-struct multi_cleanup {
-  void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
-};
-
-// Throws std::runtime_error naming the call and curl's reason.
-void check(CURLMcode code, const char* call);
 
 class transfer_batch {
  public:
@@ -44,16 +38,18 @@ class transfer_batch {
     harness::transfer transfer;  // curl writes into it: it must not move
     harness::easy_handle easy;
   };
+  // Adds the next URL. One that cannot start is recorded as failed on the
+  // spot, and the one after it is added instead.
   void add_next();
 
-  std::unique_ptr<CURLM, multi_cleanup> multi_;
+  multi_handle multi_;
   std::vector<std::unique_ptr<slot>> slots_;
   std::vector<harness::request_record> records_;
-  const settings& how_;
+  const settings how_;  // a copy: a caller's temporary may not outlive the batch
   const harness::run_clock& clock_;
   std::size_t added_ = 0;
   std::size_t harvested_ = 0;
-  bool all_at_once_ = true;
+  bool fresh_connections_;  // every transfer at once: harness::fresh_connection_each
 };
 
 }  // namespace inflight::ch03

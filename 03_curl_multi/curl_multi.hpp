@@ -16,7 +16,7 @@ namespace inflight::ch03 {
 enum class driver { poll, socket_action };
 
 struct settings {
-  driver how = driver::socket_action;
+  enum driver driver = driver::socket_action;
   // At most K transfers added to the multi handle at once; the next URL is
   // added as one finishes (the refill pattern). Empty: all at once.
   std::optional<std::size_t> max_in_flight;

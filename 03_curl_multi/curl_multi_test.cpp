@@ -7,8 +7,12 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <set>
+#include <span>
+#include <stdexcept>
 #include <thread>
 
 #include "03_curl_multi/drivers.hpp"
@@ -114,6 +118,28 @@ TEST_P(curl_multi_test, each_failure_keeps_its_cause_and_none_is_lost) {
   EXPECT_EQ(settled_in_flight(), 0);
 }
 
+TEST_P(curl_multi_test, a_request_that_cannot_start_is_one_failed_record) {
+  std::vector<std::string> urls = delay_urls(5, 0.05);
+  urls[1] = test_support::url_curl_refuses();
+  urls[2] = test_support::url_curl_refuses();
+  for (const std::optional<std::size_t> bound : {std::optional<std::size_t>{}, {2}}) {
+    settings how;
+    how.max_in_flight = bound;
+    const auto records = fetch(urls, how);
+    ASSERT_EQ(records.size(), urls.size());
+    for (std::size_t i = 0; i < urls.size(); ++i) {
+      EXPECT_EQ(records[i].index, i);
+      EXPECT_EQ(records[i].ok(), i != 1 && i != 2) << i << ": " << records[i].error;
+    }
+    EXPECT_NE(records[1].error.find("curl_easy_setopt"), std::string::npos)
+        << records[1].error;
+  }
+  // Not one can start: the batch still ends, every request accounted for.
+  const auto none = fetch(std::vector<std::string>(3, test_support::url_curl_refuses()));
+  ASSERT_EQ(none.size(), 3U);
+  for (const auto& r : none) EXPECT_FALSE(r.ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(drivers, curl_multi_test,
                          ::testing::Values(variant::poll_driver, variant::socket_epoll,
                                            variant::socket_poll),
@@ -149,6 +175,42 @@ TEST(descriptor_limit, raises_the_soft_limit_up_to_the_hard_one) {
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &lowered), 0);
   EXPECT_GE(ensure_descriptors(400), 400U);
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &before), 0);
+}
+
+}  // namespace
+}  // namespace inflight::ch03
+
+namespace inflight::ch03 {
+namespace {
+
+// A readiness API that fails the way epoll_ctl can (ENOMEM, ENOSPC).
+class failing_poller final : public poller {
+ public:
+  void watch(int /*fd*/, bool /*read*/, bool /*write*/) override {
+    throw std::runtime_error("epoll_ctl: injected failure");
+  }
+  void forget(int /*fd*/) override {}
+  std::span<const readiness_event> wait(int timeout_ms) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(timeout_ms, 10)));
+    return {};
+  }
+};
+
+using socket_action_hook_test = test_support::with_server;
+
+TEST_F(socket_action_hook_test, a_callback_that_fails_hands_its_error_back_through_curl) {
+  // The socket callback throws inside libcurl's frames. It must not unwind
+  // through them: the hook keeps the exception, returns -1, and rethrows it
+  // here, after curl_multi_socket_action has returned.
+  harness::run_clock clock;
+  transfer_batch batch(delay_urls(3, 0.05), settings{}, clock);
+  failing_poller readiness;
+  try {
+    run_with_socket_action(batch, readiness);
+    FAIL() << "the poller's failure was lost";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "epoll_ctl: injected failure");
+  }
 }
 
 }  // namespace

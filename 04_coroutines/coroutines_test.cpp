@@ -77,7 +77,8 @@ TEST_F(coroutines_test, wait_for_times_out_and_the_transfer_is_gone) {
 task<harness::request_record> cancel_after(event_loop& loop, std::string url,
                                            milliseconds delay) {
   std::stop_source stop;
-  loop.call_at(steady::now() + delay, [stop]() mutable { stop.request_stop(); });
+  const event_loop::timer stopper =
+      loop.call_at(steady::now() + delay, [stop]() mutable { stop.request_stop(); });
   co_return co_await http_get(loop, std::move(url), stop.get_token());
 }
 
@@ -195,6 +196,40 @@ TEST_F(coroutines_test, a_captureless_lambda_with_value_parameters_is_safe) {
   ASSERT_EQ(records.size(), 2U);
   for (const auto& r : records) EXPECT_TRUE(r.ok()) << r.url << ": " << r.error;
   EXPECT_EQ(records[1].url, server.url() + "/delay/0.1");
+}
+
+TEST_F(coroutines_test, a_request_that_cannot_start_is_one_failed_record) {
+  std::vector<std::string> urls = delay_urls(4, 0.05);
+  urls[2] = test_support::url_curl_refuses();
+  const auto records = loop.run(fetch_all(loop, urls, settings{}));
+  ASSERT_EQ(records.size(), 4U);
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(records[i].index, i);
+    EXPECT_EQ(records[i].ok(), i != 2) << i << ": " << records[i].error;
+  }
+  EXPECT_NE(records[2].error.find("curl_easy_setopt"), std::string::npos)
+      << records[2].error;
+  EXPECT_EQ(loop.transfers_in_flight(), 0U);
+}
+
+TEST_F(coroutines_test, a_loop_with_pooled_connections_tears_down_cleanly) {
+  // Reused connections stay in libcurl's pool after the transfers end, and
+  // curl_multi_cleanup closes them, calling the socket callback as it does
+  // on newer libcurl (curl/curl#14860). The loop must have unhooked it
+  // first: under ASan, a callback into the destroyed poller is a use after free.
+  harness::run_clock own_clock;
+  auto pooled = std::make_unique<event_loop>(own_clock);
+  settings bounded;
+  bounded.max_in_flight = 2;  // K connections, reused: left open in the pool
+  const auto records = pooled->run(fetch_all(*pooled, delay_urls(6, 0.01), bounded));
+  long opened = 0;
+  for (const auto& r : records) {
+    EXPECT_TRUE(r.ok()) << r.error;
+    opened += r.connections;
+  }
+  EXPECT_EQ(opened, 2) << "the connections were reused, so curl pools them";
+  pooled.reset();
+  EXPECT_EQ(settled_in_flight(), 0);
 }
 
 }  // namespace

@@ -13,51 +13,64 @@
 
 namespace inflight::ch04 {
 
+namespace {
+
+// The loop running on this thread, if any: how run() knows it is nested.
+thread_local const event_loop* running_here = nullptr;
+
+int make_eventfd() {
+  const int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(std::string("eventfd: ") + std::strerror(errno));
+  return fd;
+}
+
+}  // namespace
+
+steady::time_point deadline_after(steady::duration how_long) {
+  const steady::time_point now = steady::now();
+  if (how_long <= steady::duration::zero()) return now;
+  if (how_long >= steady::time_point::max() - now) return steady::time_point::max();
+  return now + how_long;
+}
+
+event_loop::unique_fd::~unique_fd() {
+  if (fd >= 0) ::close(fd);
+}
+
 event_loop::event_loop(const harness::run_clock& clock)
     : clock_{clock},
-      multi_{curl_multi_init()},
+      multi_{ch03::make_multi()},
       readiness_{ch03::poller::make()},
-      wake_fd_{::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)} {
-  if (!multi_) throw std::runtime_error("curl_multi_init failed");
-  if (wake_fd_ < 0)
-    throw std::runtime_error(std::string("eventfd: ") + std::strerror(errno));
-  readiness_->watch(wake_fd_, true, false);
-  CURLM* multi = multi_.get();
-  ch03::check(curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, on_socket),
-              "SOCKETFUNCTION");
-  ch03::check(curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this), "SOCKETDATA");
-  ch03::check(curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, on_timer),
-              "TIMERFUNCTION");
-  ch03::check(curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this), "TIMERDATA");
+      wake_{make_eventfd()},
+      curl_{multi_.get(), *readiness_} {
+  readiness_->watch(wake_.fd, true, false);
 }
 
-event_loop::~event_loop() {
-  ::close(wake_fd_);
-}
-
-// libcurl: "watch this socket for IN/OUT", or "forget it". As in chapter 03.
-int event_loop::on_socket(CURL* /*easy*/, curl_socket_t fd, int what, void* self,
-                          void* /*socketp*/) {
-  auto& loop = *static_cast<event_loop*>(self);
-  if (what == CURL_POLL_REMOVE) {
-    loop.readiness_->forget(fd);
-  } else {
-    loop.readiness_->watch(fd, (what & CURL_POLL_IN) != 0, (what & CURL_POLL_OUT) != 0);
-  }
-  return 0;
-}
-
-// libcurl: "call socket_action(CURL_SOCKET_TIMEOUT) in timeout_ms" (-1: never).
-int event_loop::on_timer(CURLM* /*multi*/, long timeout_ms, void* self) {
-  auto& loop = *static_cast<event_loop*>(self);
-  loop.curl_deadline_.reset();
-  if (timeout_ms >= 0)
-    loop.curl_deadline_ = steady::now() + std::chrono::milliseconds(timeout_ms);
-  return 0;
-}
+// The members' order does the work (see the header); this is for the record:
+// a transfer still added here belongs to a coroutine that was never destroyed.
+event_loop::~event_loop() = default;
 
 // [snippet:run_loop]
 void event_loop::run_until_done(std::coroutine_handle<> main) {
+  if (running_here)
+    throw std::logic_error(
+        "event_loop::run: a loop is already running on this thread; from inside "
+        "a coroutine, co_await the task instead (asyncio says: asyncio.run() "
+        "cannot be called from a running event loop)");
+  if (broken_)
+    throw std::logic_error("event_loop::run: this loop failed before; make a new one");
+  running_here = this;
+  try {
+    turn(main);
+  } catch (...) {
+    running_here = nullptr;
+    broken_ = true;  // the caller's main task, and every frame below it, will go
+    throw;
+  }
+  running_here = nullptr;
+}
+
+void event_loop::turn(std::coroutine_handle<> main) {
   main.resume();  // runs until its first co_await that has to wait
   while (!main.done()) {
     if (ready_.empty()) wait_for_events();  // sleep until something is ready
@@ -72,36 +85,28 @@ void event_loop::run_until_done(std::coroutine_handle<> main) {
 }
 
 void event_loop::wait_for_events() {
+  if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
   if (transfers_ == 0 && timers_.empty() && posts_expected_ == 0) {
     // asyncio would hang here; we say why instead.
     throw std::logic_error(
         "event loop: the main task waits, but nothing it could be "
         "waiting for is pending (no transfer, timer or worker)");
   }
-  int running = 0;
   for (const ch03::readiness_event& e : readiness_->wait(wait_ms())) {
-    if (e.fd == wake_fd_) {
+    if (e.fd == wake_.fd) {
       take_posted();
-      continue;
+    } else {
+      curl_.socket_ready(e);  // curl reads, writes or fails that socket
     }
-    const int flags = (e.readable ? CURL_CSELECT_IN : 0) |
-                      (e.writable ? CURL_CSELECT_OUT : 0) |
-                      (e.error ? CURL_CSELECT_ERR : 0);
-    ch03::check(curl_multi_socket_action(multi_.get(), e.fd, flags, &running),
-                "curl_multi_socket_action");
   }
-  if (curl_deadline_ && steady::now() >= *curl_deadline_) {
-    curl_deadline_.reset();  // curl sets a new one if it needs it
-    ch03::check(curl_multi_socket_action(multi_.get(), CURL_SOCKET_TIMEOUT, 0, &running),
-                "curl_multi_socket_action");
-  }
+  curl_.timeout_if_due();
   harvest();  // finished transfers: their coroutines are ready
   fire_due_timers();
 }
 // [/snippet]
 
 int event_loop::wait_ms() const {
-  std::optional<steady::time_point> next = curl_deadline_;
+  std::optional<steady::time_point> next = curl_.deadline();
   if (!timers_.empty())
     next =
         std::min(next.value_or(steady::time_point::max()), timers_.begin()->first.when);
@@ -112,30 +117,40 @@ int event_loop::wait_ms() const {
 
 // [snippet:post]
 void event_loop::post(std::coroutine_handle<> h) {
-  {
-    const std::lock_guard lock{posted_mutex_};
-    posted_.push_back(h);
-  }
+  const std::lock_guard lock{posted_mutex_};
+  posted_.push_back(h);
   // Wake the loop if it sleeps in epoll_wait: the eventfd becomes readable.
+  // Under the lock, like the push: once a worker lets go of it, the loop may
+  // resume the coroutine and its owner may destroy the loop; a write after
+  // that would go to a closed (or reused) descriptor.
   const std::uint64_t one = 1;
-  [[maybe_unused]] const ssize_t written = ::write(wake_fd_, &one, sizeof one);
+  [[maybe_unused]] const ssize_t written = ::write(wake_.fd, &one, sizeof one);
 }
 
 void event_loop::take_posted() {
   std::uint64_t count = 0;
-  [[maybe_unused]] const ssize_t read = ::read(wake_fd_, &count, sizeof count);
+  [[maybe_unused]] const ssize_t read = ::read(wake_.fd, &count, sizeof count);
   // The lock makes what the worker wrote before post() visible to this thread.
   const std::lock_guard lock{posted_mutex_};
+  if (posted_.size() > posts_expected_)
+    throw std::logic_error("event loop: a post() that no expect_post() announced");
   posts_expected_ -= posted_.size();
   ready_.insert(ready_.end(), posted_.begin(), posted_.end());
   posted_.clear();
 }
 // [/snippet]
 
-timer_id event_loop::call_at(steady::time_point when, std::function<void()> fn) {
+void event_loop::unschedule(std::coroutine_handle<> h) noexcept {
+  std::erase(ready_, h);
+  const std::lock_guard lock{posted_mutex_};
+  const std::size_t taken = std::erase(posted_, h);
+  posts_expected_ -= std::min(taken, posts_expected_);
+}
+
+event_loop::timer event_loop::call_at(steady::time_point when, std::function<void()> fn) {
   const timer_id id{when, ++timers_made_};
   timers_.emplace(id, std::move(fn));
-  return id;
+  return timer{*this, id};
 }
 
 void event_loop::fire_due_timers() {
@@ -152,15 +167,20 @@ void event_loop::add_transfer(pending_transfer& t) {
   // CURLOPT_PRIVATE leads a finished easy handle back to its pending_transfer.
   harness::set_option(t.easy, CURLOPT_PRIVATE, static_cast<void*>(&t));
   ch03::check(curl_multi_add_handle(multi_.get(), t.easy), "curl_multi_add_handle");
-  t.running = true;
+  t.added = true;
   ++transfers_;
+  curl_.rethrow_if_failed();
 }
 
-void event_loop::remove_transfer(pending_transfer& t) {
-  if (!t.running) return;
-  ch03::check(curl_multi_remove_handle(multi_.get(), t.easy), "curl_multi_remove_handle");
-  t.running = false;
+void event_loop::remove_transfer(pending_transfer& t) noexcept {
+  if (!t.added) return;
+  const CURLMcode code = curl_multi_remove_handle(multi_.get(), t.easy);
+  t.added = false;
   --transfers_;
+  if (code != CURLM_OK && !failure_) {
+    failure_ = std::make_exception_ptr(std::runtime_error(
+        std::string("curl_multi_remove_handle: ") + curl_multi_strerror(code)));
+  }
 }
 
 void event_loop::harvest() {
@@ -174,6 +194,7 @@ void event_loop::harvest() {
     remove_transfer(t);
     schedule(t.waiter);  // the dish is ready: bring it to the table
   }
+  curl_.rethrow_if_failed();  // removing a handle may have called back
 }
 // [/snippet]
 

@@ -2,11 +2,13 @@
 // per request, all gathered, K at a time through a semaphore, each with a
 // timeout. Leaves out retries (see the gotchas in the README).
 #include <chrono>
+#include <stdexcept>
 
 #include "04_coroutines/coroutines.hpp"
 #include "04_coroutines/wait_for.hpp"
 #include "04_coroutines/when_all.hpp"
 #include "harness/process_stats.hpp"
+#include "harness/transfer.hpp"
 
 namespace inflight::ch04 {
 
@@ -19,23 +21,28 @@ task<harness::request_record> fetch_one(event_loop& loop, semaphore& limit,
                                         double timeout_s, http_options options) {
   const semaphore::permit permit = co_await limit.acquire();  // async with limit:
   const double start_s = loop.clock().now_s();
-  std::stop_source stop;
+  std::string error;
   try {
+    std::stop_source stop;
     harness::request_record r =
         co_await wait_for(loop, std::chrono::duration<double>(timeout_s), stop,
                           http_get(loop, url, stop.get_token(), options));
     r.index = index;
     co_return r;
   } catch (const timeout_error& e) {  // exactly as around a blocking call
-    harness::request_record r;
-    r.index = index;
-    r.url = url;
-    r.start_s = start_s;
-    r.end_s = loop.clock().now_s();
-    r.thread = harness::current_thread_id();
-    r.error = e.what();
-    co_return r;
-  }
+    error = e.what();
+  } catch (const std::runtime_error& e) {  // it could not even start: curl
+    error = e.what();                      // refused the URL or an option
+  }  // a logic_error (a bug of ours) is not a failed request: it propagates
+  // One failure is one failed record: the other requests go on.
+  harness::request_record r;
+  r.index = index;
+  r.url = std::move(url);
+  r.start_s = start_s;
+  r.end_s = loop.clock().now_s();
+  r.thread = harness::current_thread_id();
+  r.error = std::move(error);
+  co_return r;
 }
 // [/snippet]
 
@@ -46,7 +53,7 @@ task<std::vector<harness::request_record>> fetch_all(event_loop& loop,
   const std::size_t n = urls.size();
   semaphore limit{loop, how.max_in_flight.value_or(n)};
   http_options options;
-  options.fresh_connection = !how.max_in_flight || *how.max_in_flight >= n;
+  options.fresh_connection = harness::fresh_connection_each(n, how.max_in_flight);
 
   std::vector<task<harness::request_record>> tasks;  // created, not started
   for (std::size_t i = 0; i < n; ++i) {

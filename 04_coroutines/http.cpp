@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "01_sync/sync.hpp"
 #include "harness/transfer.hpp"
 
 namespace inflight::ch04 {
@@ -20,8 +21,14 @@ class transfer_awaiter {
   }
   transfer_awaiter(const transfer_awaiter&) = delete;
   transfer_awaiter& operator=(const transfer_awaiter&) = delete;
-  // Only does something when the coroutine is destroyed mid-transfer.
-  ~transfer_awaiter() { loop_.remove_transfer(pending_); }
+  // Does something only when the coroutine is destroyed mid-wait: the
+  // transfer leaves the multi handle, and a wake-up already queued for this
+  // coroutine is taken back. Neither throws (we may be unwinding).
+  ~transfer_awaiter() {
+    on_stop_.reset();
+    loop_.remove_transfer(pending_);
+    if (pending_.waiter && !resumed_) loop_.unschedule(pending_.waiter);
+  }
 
   bool await_ready() {
     cancelled_ = stop_.stop_requested();  // stopped before it began
@@ -30,20 +37,23 @@ class transfer_awaiter {
   void await_suspend(std::coroutine_handle<> waiter) {
     pending_.waiter = waiter;
     loop_.add_transfer(pending_);
-    on_stop_.emplace(stop_, cancel{this});
+    on_stop_.emplace(stop_, cancel{this});  // may run cancel at once
   }
   // curl's result, or nullopt when cancelled.
   std::optional<CURLcode> await_resume() {
+    resumed_ = true;
     on_stop_.reset();
     if (cancelled_) return std::nullopt;
     return pending_.result;
   }
 
  private:
+  // Runs on the thread that requests the stop: the loop thread (wait_for's
+  // timer). noexcept, as a stop callback must be.
   struct cancel {
     transfer_awaiter* self;
-    void operator()() const {
-      if (!self->pending_.running) return;  // ended already: its resume is queued
+    void operator()() const noexcept {
+      if (!self->pending_.added) return;  // ended already: its resume is queued
       self->loop_.remove_transfer(self->pending_);
       self->cancelled_ = true;
       self->loop_.schedule(self->pending_.waiter);
@@ -54,7 +64,8 @@ class transfer_awaiter {
   std::stop_token stop_;
   pending_transfer pending_;
   bool cancelled_ = false;
-  std::optional<std::stop_callback<cancel>> on_stop_;
+  bool resumed_ = false;
+  std::optional<std::stop_callback<cancel>> on_stop_;  // last: goes first
 };
 // [/snippet]
 
@@ -67,11 +78,8 @@ task<harness::request_record> http_get(event_loop& loop, std::string url,
   harness::transfer t;
   t.record.url = std::move(url);
   const harness::easy_handle easy = harness::make_easy();
-  harness::begin_transfer(easy.get(), t, options.timeout_s, loop.clock());
-  if (options.fresh_connection) {
-    harness::set_option(easy.get(), CURLOPT_FRESH_CONNECT, 1L);
-    harness::set_option(easy.get(), CURLOPT_FORBID_REUSE, 1L);
-  }
+  ch01::begin_transfer(easy.get(), t, options.timeout_s, loop.clock());
+  if (options.fresh_connection) harness::use_fresh_connection(easy.get());
 
   const std::optional<CURLcode> result =
       co_await transfer_awaiter{loop, easy.get(), std::move(stop)};

@@ -16,7 +16,7 @@ namespace inflight::ch04 {
 struct http_options {
   double timeout_s = 0;  // curl's own limit (CURLOPT_TIMEOUT_MS); 0: none
   // A new connection, never reused: right when every request is in flight
-  // at once (chapter 03's batch.cpp says why).
+  // at once (harness::fresh_connection_each says why).
   bool fresh_connection = false;
 };
 

@@ -23,6 +23,12 @@ class worker_awaiter {
  public:
   worker_awaiter(event_loop& loop, std::function<void()> job)
       : loop_{loop}, job_{std::move(job)} {}
+  worker_awaiter(const worker_awaiter&) = delete;
+  worker_awaiter& operator=(const worker_awaiter&) = delete;
+  // The coroutine destroyed while the worker runs (its owner gave up on it):
+  // a running thread cannot be stopped, so wait for it, then take back the
+  // wake-up it posted for a coroutine that is gone.
+  ~worker_awaiter();
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> waiter);
   void await_resume() { worker_.join(); }  // it has posted: it is finishing
@@ -30,7 +36,8 @@ class worker_awaiter {
  private:
   event_loop& loop_;
   std::function<void()> job_;
-  std::jthread worker_;
+  std::coroutine_handle<> waiter_;
+  std::jthread worker_;  // last: joined before the job it runs is destroyed
 };
 
 // [snippet:to_thread]

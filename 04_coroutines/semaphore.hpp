@@ -34,26 +34,38 @@ class semaphore {
     semaphore* owner_;
   };
 
+  // Waiting in line is a place in the queue that this awaiter owns: if its
+  // coroutine is destroyed while it waits, it leaves the line, and a permit
+  // already handed to it goes on to the next in line. It stays where it was
+  // made (the line holds its address): not copyable, not movable.
   class acquire_awaiter {
    public:
     explicit acquire_awaiter(semaphore& owner) : owner_{owner} {}
-    bool await_ready() const;
-    void await_suspend(std::coroutine_handle<> waiter) const;
-    permit await_resume() const { return permit{owner_}; }
+    acquire_awaiter(const acquire_awaiter&) = delete;
+    acquire_awaiter& operator=(const acquire_awaiter&) = delete;
+    ~acquire_awaiter();
+    bool await_ready();
+    void await_suspend(std::coroutine_handle<> waiter);
+    permit await_resume();
 
    private:
+    friend class semaphore;
+    enum class state { new_, in_line, handed_permit, done };
     semaphore& owner_;
+    std::coroutine_handle<> waiter_;
+    state state_ = state::new_;
   };
 
   acquire_awaiter acquire() { return acquire_awaiter{*this}; }
   [[nodiscard]] std::size_t available() const { return available_; }
+  [[nodiscard]] std::size_t waiting() const { return line_.size(); }
 
  private:
   void release();
 
   event_loop& loop_;
   std::size_t available_;
-  std::deque<std::coroutine_handle<>> waiting_;  // first come, first served
+  std::deque<acquire_awaiter*> line_;  // first come, first served
 };
 
 }  // namespace inflight::ch04

@@ -47,7 +47,7 @@ task<stall_result> stall_demo(event_loop& loop, std::vector<std::string> urls,
   // The probe: a timer due in 50 ms, noting when the loop got round to it.
   const steady::time_point due = steady::now() + std::chrono::milliseconds(50);
   std::optional<steady::time_point> fired;
-  loop.call_at(due, [&fired] { fired = steady::now(); });
+  const event_loop::timer probe = loop.call_at(due, [&fired] { fired = steady::now(); });
 
   const std::size_t n = urls.size();
   semaphore limit{loop, how.max_in_flight.value_or(n)};

@@ -8,6 +8,7 @@
 #include <coroutine>
 #include <exception>
 #include <optional>
+#include <stdexcept>
 #include <utility>
 
 namespace inflight::ch04 {
@@ -23,6 +24,7 @@ namespace detail {
 struct promise_base {
   std::coroutine_handle<> continuation;  // the coroutine co_awaiting this task
   bool awaiter_on_stack = false;         // see task::await_suspend
+  bool started = false;                  // a task runs once: see task::claim
   std::exception_ptr error;
 
   // [snippet:final_suspend]
@@ -86,7 +88,7 @@ class [[nodiscard]] task {
   }
 
   // [snippet:await_task]
-  bool await_ready() const noexcept { return false; }  // lazy: never started yet
+  bool await_ready() const { return false; }  // lazy: never started yet
 
   // Starts the child with a plain call that returns when the child first
   // suspends or ends. Ended already: return false, and the awaiter carries
@@ -95,7 +97,7 @@ class [[nodiscard]] task {
   // every compiler (see the README's compiler notes for why we do not start
   // the child by symmetric transfer as well).
   bool await_suspend(std::coroutine_handle<> awaiter) {
-    promise_type& child = frame_.promise();
+    promise_type& child = claim();
     child.continuation = awaiter;
     child.awaiter_on_stack = true;
     frame_.resume();
@@ -109,6 +111,22 @@ class [[nodiscard]] task {
 
  private:
   friend class event_loop;  // starts the outermost task without awaiting it
+
+  // A task runs once: awaiting a moved-from task, or one that already ran,
+  // would resume a frame that is gone or finished (undefined behaviour), so
+  // it throws instead, in the coroutine that made the mistake.
+  promise_type& claim() {
+    if (!frame_) throw std::logic_error("co_await on a moved-from task");
+    promise_type& p = frame_.promise();
+    if (p.started) throw std::logic_error("co_await on a task that already ran");
+    p.started = true;
+    return p;
+  }
+  std::coroutine_handle<> start_outermost() {
+    claim();
+    return frame_;
+  }
+
   std::coroutine_handle<promise_type> frame_;
 };
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cmath>
 #include <exception>
 #include <optional>
 #include <stdexcept>
@@ -24,19 +25,30 @@ class timeout_error : public std::runtime_error {
                            " s") {}
 };
 
+// Seconds as a double to the loop's clock, checked: NaN is refused, and a
+// timeout past what the clock can count means "no timeout".
+inline steady::duration to_steady(std::chrono::duration<double> timeout) {
+  if (std::isnan(timeout.count()))
+    throw std::invalid_argument("wait_for: timeout is NaN");
+  if (timeout <= std::chrono::duration<double>::zero()) return steady::duration::zero();
+  const std::chrono::duration<double> longest = steady::duration::max();
+  if (timeout >= longest) return steady::duration::max();
+  return std::chrono::duration_cast<steady::duration>(timeout);
+}
+
 // [snippet:wait_for]
 template <typename T>
 task<T> wait_for(event_loop& loop, std::chrono::duration<double> timeout,
                  std::stop_source stop, task<T> work) {
   bool expired = false;
-  // The callback holds references into this frame: safe, because the timer
-  // is cancelled below, before this frame can end.
-  const timer_id timer =
-      loop.call_at(steady::now() + std::chrono::duration_cast<steady::duration>(timeout),
-                   [&expired, &stop] {
-                     expired = true;
-                     stop.request_stop();
-                   });
+  // The callback refers to this frame; the timer lives in it too, so if the
+  // frame goes first (its owner destroyed it mid-wait), the timer is
+  // cancelled with it and never fires into freed memory.
+  const event_loop::timer timer =
+      loop.call_at(deadline_after(to_steady(timeout)), [&expired, &stop] {
+        expired = true;
+        stop.request_stop();
+      });
   std::optional<T> value;
   std::exception_ptr error;
   try {
@@ -44,7 +56,6 @@ task<T> wait_for(event_loop& loop, std::chrono::duration<double> timeout,
   } catch (...) {
     error = std::current_exception();
   }
-  loop.cancel(timer);
   if (expired) throw timeout_error{timeout};
   if (error) std::rethrow_exception(error);
   co_return std::move(*value);

@@ -18,8 +18,8 @@ class lag_probe {
       : loop_{loop}, period_{period} {
     arm(ch04::steady::now() + period_);
   }
-  // A probe outlives no loop run: its pending tick goes with it.
-  ~lag_probe() { loop_.cancel(next_); }
+  // Its pending tick (next_) is cancelled with it: a probe destroyed first
+  // leaves the loop no callback into freed memory.
   lag_probe(const lag_probe&) = delete;
   lag_probe& operator=(const lag_probe&) = delete;
 
@@ -37,7 +37,7 @@ class lag_probe {
 
   ch04::event_loop& loop_;
   ch04::steady::duration period_;
-  ch04::timer_id next_;
+  ch04::event_loop::timer next_;  // last: cancelled before the rest goes
   double max_lag_s_ = 0;
 };
 

@@ -21,7 +21,7 @@ inline void measure_curl_multi(benchmark::State& state, server_process& server,
   measure(state, server, work,
           [driver](const auto& urls, const harness::run_clock& clock) {
             ch03::settings how;
-            how.how = driver;
+            how.driver = driver;
             return ch03::fetch_all(urls, how, clock);
           });
 }

@@ -3,8 +3,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 
+#include "harness/fd_limit.hpp"
 #include "harness/process_stats.hpp"
 #include "harness/server_stats.hpp"
 #include "harness/text.hpp"
@@ -21,6 +23,9 @@ constexpr std::size_t default_timeline_max = 50;  // a TTY shows it up to this N
 
 session::session(std::string chapter, run_options options)
     : chapter_{std::move(chapter)}, options_{std::move(options)} {
+  // Before anything else: a --trace path that cannot be written costs no run.
+  if (!options_.trace_file.empty()) trace_.emplace(options_.trace_file);
+  ensure_descriptors(descriptors_for(options_));  // before the server takes any
   if (!options_.urls.empty()) {
     urls_ = options_.urls;  // real URLs: there is no server of ours to ask
     return;
@@ -68,15 +73,33 @@ int session::finish(const model_info& model, std::vector<request_record> records
     print_report(std::cout, result, !options_.urls.empty());
   }
   int status = result.failed() > 0 ? 1 : 0;
-  if (!options_.trace_file.empty()) {
+  if (trace_) {
     try {
-      write_trace(options_.trace_file, chapter_, result.records);
+      trace_->write(chapter_, result.records);
     } catch (const std::exception& e) {
       std::cerr << chapter_ << ": " << e.what() << "\n";
       status = 1;
     }
   }
   return status;
+}
+
+int run_chapter(const chapter_spec& chapter, int argc, char** argv,
+                const std::function<int(session&)>& body) {
+  const run_options options = parse_or_exit(chapter, argc, argv);
+  try {
+    session run{chapter.name, options};
+    return body(run);
+  } catch (const std::exception& e) {
+    std::cerr << chapter.name << ": " << e.what() << "\n";
+    return 1;
+  }
+}
+
+model_info bounded_model(std::string name, std::size_t n,
+                         std::optional<std::size_t> bound) {
+  const std::size_t k = std::min(n, bound.value_or(n));
+  return {std::move(name), k < n ? model_shape::pool : model_shape::concurrent, k};
 }
 
 }  // namespace inflight::harness

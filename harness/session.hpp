@@ -3,13 +3,17 @@
 // run is reported. A chapter's main.cpp makes one right after parsing options.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/options.hpp"
 #include "harness/record.hpp"
 #include "harness/report.hpp"
+#include "harness/trace.hpp"
 #include "harness/transfer.hpp"
 #include "mock_server/server.hpp"
 
@@ -17,9 +21,12 @@ namespace inflight::harness {
 
 class session {
  public:
-  // Without --url or --urls, starts the bundled server (events engine) on a
-  // free loopback port and says so in one line on stderr. Resets the
-  // server's statistics, so the peak it reports afterwards is this run's.
+  // Opens the --trace file first (throws std::runtime_error if it cannot).
+  // Then makes room for a socket per request in flight (fd_limit.hpp:
+  // throws descriptor_limit_error naming the limit when it cannot). Without
+  // --url or --urls, starts the bundled server (events engine) on a free
+  // loopback port and says so in one line on stderr. Resets the server's
+  // statistics, so the peak it reports afterwards is this run's.
   session(std::string chapter, run_options options);
 
   // The URLs to fetch, in order: N x {base}/delay/{d}, or the --urls list.
@@ -42,6 +49,19 @@ class session {
   std::string server_url_;                // a server whose /stats we ask
   bool stats_known_ = false;              // it had /stats/reset
   std::vector<std::string> urls_;
+  std::optional<trace_file> trace_;  // --trace, opened before the run
 };
+
+// What every chapter's main() does around its model: parse the options
+// (--help exits 0, a bad argument exits 2), make the session, run `body`, and
+// turn an exception that ends the run into one line on stderr,
+// "<chapter>: <what>", and exit status 1. Returns main's exit status.
+int run_chapter(const chapter_spec& chapter, int argc, char** argv,
+                const std::function<int(session&)>& body);
+
+// A model that keeps at most `bound` of its `n` requests in flight
+// (--max-in-flight): ceil(N/P) x d while the bound holds some back, else d.
+model_info bounded_model(std::string name, std::size_t n,
+                         std::optional<std::size_t> bound);
 
 }  // namespace inflight::harness

@@ -14,18 +14,17 @@
 #include <stdexcept>
 #include <string>
 
-namespace inflight::ch03 {
+#include "01_sync/sync.hpp"
 
-void check(CURLMcode code, const char* call) {
-  if (code != CURLM_OK)
-    throw std::runtime_error(std::string(call) + ": " + curl_multi_strerror(code));
-}
+namespace inflight::ch03 {
 
 transfer_batch::transfer_batch(const std::vector<std::string>& urls, const settings& how,
                                const harness::run_clock& clock)
-    : multi_(curl_multi_init()), records_(urls.size()), how_(how), clock_(clock) {
-  if (!multi_) throw std::runtime_error("curl_multi_init failed");
-  all_at_once_ = !how.max_in_flight || *how.max_in_flight >= urls.size();
+    : multi_(make_multi()),
+      records_(urls.size()),
+      how_(how),
+      clock_(clock),
+      fresh_connections_(harness::fresh_connection_each(urls.size(), how.max_in_flight)) {
   slots_.reserve(urls.size());
   for (std::size_t i = 0; i < urls.size(); ++i) {
     auto s = std::make_unique<slot>();
@@ -53,21 +52,27 @@ void transfer_batch::start() {
 }
 
 void transfer_batch::add_next() {
-  slot& s = *slots_[added_];
-  s.easy = harness::make_easy();
-  harness::begin_transfer(s.easy.get(), s.transfer, how_.timeout_s, clock_);
-  // CURLOPT_PRIVATE lets a finished handle lead us back to its slot.
-  harness::set_option(s.easy.get(), CURLOPT_PRIVATE, static_cast<void*>(&s));
-  if (all_at_once_) {
-    // Nothing can be reused when every transfer is in flight at once, so tell
-    // curl not to look: Debian 12's curl (7.88) walks every connection to the
-    // host on each new transfer, which at N = 10,000 costs seconds of CPU
-    // (curl/curl#2369). With --max-in-flight K the K connections are reused.
-    harness::set_option(s.easy.get(), CURLOPT_FRESH_CONNECT, 1L);
-    harness::set_option(s.easy.get(), CURLOPT_FORBID_REUSE, 1L);
+  // A URL that cannot even start (curl refuses it or an option) is one
+  // failed record, made here, and the next URL takes its place: one
+  // request's set-up failure is never the whole batch's.
+  while (added_ < slots_.size()) {
+    slot& s = *slots_[added_++];
+    try {
+      s.easy = harness::make_easy();
+      ch01::begin_transfer(s.easy.get(), s.transfer, how_.timeout_s, clock_);
+      // CURLOPT_PRIVATE lets a finished handle lead us back to its slot.
+      harness::set_option(s.easy.get(), CURLOPT_PRIVATE, static_cast<void*>(&s));
+      // All at once: nothing to reuse, so curl need not look (harness/transfer.hpp).
+      if (fresh_connections_) harness::use_fresh_connection(s.easy.get());
+      check(curl_multi_add_handle(multi_.get(), s.easy.get()), "curl_multi_add_handle");
+      return;
+    } catch (const std::runtime_error& e) {
+      s.easy.reset();  // never added: free it here
+      records_[s.transfer.record.index] = harness::failed_before_start(
+          s.transfer.record.index, s.transfer.record.url, e.what(), clock_);
+      ++harvested_;
+    }
   }
-  check(curl_multi_add_handle(multi_.get(), s.easy.get()), "curl_multi_add_handle");
-  ++added_;
 }
 
 void transfer_batch::harvest() {
