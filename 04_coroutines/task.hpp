@@ -94,7 +94,7 @@ class [[nodiscard]] task {
   // suspends or ends. Ended already: return false, and the awaiter carries
   // on at once without a transfer. A child that ended synchronously thus
   // never nests: a loop of a million such co_awaits uses a constant stack on
-  // every compiler (see the README's compiler notes for why we do not start
+  // every compiler (see docs/compilers.md for why we do not start
   // the child by symmetric transfer as well).
   bool await_suspend(std::coroutine_handle<> awaiter) {
     promise_type& child = claim();

@@ -34,7 +34,7 @@ task<request_record> cpu_job(ch04::event_loop& loop, ch02::fixed_pool* pool,
     out = run_task(index, steps, clock);  // nothing else on this thread runs now
   } else {
     // Named, not written inside the co_await: GCC 12 destroys a lambda
-    // written there twice (04_coroutines/README.md, "Compilers").
+    // written there twice (docs/compilers.md).
     const auto job = [index, steps, &clock] { return run_task(index, steps, clock); };
     out = co_await on_pool(*pool, loop, job);  // on a worker; the loop turns on
   }

@@ -55,7 +55,7 @@ task<request_record> cpu_job(ch04::event_loop& loop, ch02::fixed_pool* pool,
     //    clock outlives every task, and the job only reads it.
     //  - Name the lambda first, `const auto job = [...] { ... };`, then
     //    co_await: GCC 12 destroys a capturing lambda written inside the
-    //    co_await expression twice (04_coroutines/README.md, "Compilers").
+    //    co_await expression twice (docs/compilers.md).
     //
     // The tests check: offloaded to one worker, the loop is at most 20 ms late
     // and every request ends before the last CPU task; the answers are
