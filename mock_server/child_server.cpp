@@ -94,4 +94,12 @@ double child_server::cpu_seconds() const {
   return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
+double child_server::resident_mib() const {
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024;  // kB
+  return 0;
+}
+
 }  // namespace inflight::mock::test

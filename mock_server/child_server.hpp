@@ -29,6 +29,8 @@ class child_server {
   [[nodiscard]] std::string error_output() const;
   // Its user + system CPU time so far, from /proc.
   [[nodiscard]] double cpu_seconds() const;
+  // Its resident memory now (VmRSS), from /proc.
+  [[nodiscard]] double resident_mib() const;
 
  private:
   pid_t pid_ = -1;

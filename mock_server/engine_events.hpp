@@ -76,6 +76,9 @@ class events_engine final : public server::engine {
   [[nodiscard]] const server_options& options() const { return options_; }
   [[nodiscard]] event_base* base() const { return base_; }
   request_stats& stats() { return stats_; }
+  [[nodiscard]] std::size_t budget_left() const {
+    return options_.limits.max_bytes_in_flight - bytes_in_flight_;
+  }
   // Reserves `bytes` of the bytes-in-flight cap; false when they do not fit.
   bool reserve(connection& c, std::size_t bytes);
   void release(connection& c, std::size_t bytes);

@@ -107,7 +107,17 @@ void answer(connection& c) {
     c.sent = 0;
     return arm(c, plan.drip / plan.drip_chunks);
   }
-  if (!c.head_only) write(c, plan.body);
+  if (!c.head_only && !plan.body.empty()) {
+    // Handed over, not copied: a 10 MiB body is held once, and freed by
+    // libevent when its last byte has left for the kernel.
+    auto* body = new std::string(std::move(c.plan.body));
+    evbuffer_add_reference(
+        bufferevent_get_output(c.bev), body->data(), body->size(),
+        [](const void*, std::size_t, void* held) {
+          delete static_cast<std::string*>(held);
+        },
+        body);
+  }
   finish_answer(c);
 }
 
@@ -144,14 +154,11 @@ void begin_request(connection& c) {
   c.now = state::waiting;
   const request in{c.head.method, c.head.target, std::move(c.head.headers), c.origin,
                    c.head.version};
-  c.plan = route(in, engine.stats(), engine.options());
+  c.plan = route(in, engine.stats(), engine.options(), engine.budget_left());
   c.head_only = c.head.method == "HEAD";
-  if (!engine.reserve(c, c.head_only ? 0 : c.plan.body.size())) {
+  if (c.plan.refused || !engine.reserve(c, c.head_only ? 0 : c.plan.body.size())) {
     c.plan = reply{};
-    return refuse(c, 503,
-                  "busy: answers in progress would pass this server's limit of " +
-                      std::to_string(engine.options().limits.max_bytes_in_flight) +
-                      " bytes not yet sent; try again later");
+    return refuse(c, 503, busy_error(engine.options()));
   }
   std::optional<double> queue_ms;  // accepted -> handled, for a first request
   if (c.first_request)

@@ -19,7 +19,8 @@ struct bad_request : std::runtime_error {
   bad_request(int status, const std::string& message)
       : std::runtime_error(message), status(status) {}
   int status;
-  std::string allow;  // 405: the methods the route does take
+  std::string allow;     // 405: the methods the route does take
+  bool refused = false;  // 503 over the bytes-in-flight budget (reply::refused)
 };
 
 using params = std::map<std::string, std::string>;

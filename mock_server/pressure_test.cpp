@@ -24,7 +24,8 @@ using json = nlohmann::json;
 namespace client = inflight::mock::test;
 
 json stats_of(const child_server& s) {
-  return json::parse(client::get(s.url() + "/stats").body, nullptr, false);
+  auto stats = json::parse(client::get(s.url() + "/stats").body, nullptr, false);
+  return stats.is_object() ? stats : json::object();  // no answer: no figures
 }
 
 class descriptor_test : public ::testing::TestWithParam<engine_kind> {};
@@ -52,6 +53,29 @@ TEST_P(descriptor_test, out_of_descriptors_it_backs_off_says_so_once_and_recover
       [&] { return client::get(s.url() + "/get", 2).status == 200; }, 10));
   EXPECT_TRUE(client::wait_until([&] { return stats_of(s)["in_flight"] == 0; }, 10))
       << stats_of(s);
+}
+
+// Issue 12, item 9: 64 clients of /bytes/10485760 that do not read held
+// 0.66-0.96 GiB. Now the answers in progress stay under the cap (64 MiB).
+TEST_P(descriptor_test, clients_that_do_not_read_hold_no_more_than_the_cap) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "a sanitizer keeps freed memory for a while: RSS says nothing";
+#endif
+  const child_server s(GetParam());
+  std::vector<std::unique_ptr<client::raw_connection>> idle_readers;
+  for (int i = 0; i < 64; ++i) {
+    idle_readers.push_back(std::make_unique<client::raw_connection>(s.port()));
+    idle_readers.back()->send(client::get_request("/bytes/10485760"));
+  }
+  EXPECT_TRUE(client::wait_until(
+      [&] {
+        const auto now = stats_of(s);
+        return now.value("served", 0) + now.value("refused", 0) == 64;
+      },
+      20))
+      << stats_of(s);
+  EXPECT_LT(s.resident_mib(), 64 + 64) << "MiB resident with 64 clients not reading";
+  EXPECT_GT(stats_of(s).value("refused", 0), 0) << stats_of(s);
 }
 
 INSTANTIATE_TEST_SUITE_P(engines, descriptor_test,

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,12 +39,22 @@ struct reply {
   std::string allow;    // 405: the methods the route takes, for the Allow header
   std::string route;    // the key in /stats "routes"
   bool counted = true;  // false for /stats itself, which must not count itself
+  // Its body would pass the engine's bytes-in-flight budget: a 503, decided
+  // before the body was built. The engine counts it as refused, not served.
+  bool refused = false;
 };
 
 // Never throws: a client's mistake is a 4xx, anything else a 500 JSON that
 // discloses nothing and is counted in /stats (internal_errors). A HEAD is
 // planned as its GET; the engine sends the headers and leaves the body out.
-reply route(const request& req, request_stats& stats, const server_options& options);
+// `body_budget`: the most bytes the answer's body may take (what is left of
+// limits.max_bytes_in_flight); a bigger /bytes or /drip body is refused before
+// it is built.
+reply route(const request& req, request_stats& stats, const server_options& options,
+            std::size_t body_budget = SIZE_MAX);
+
+// The 503's message when answers in progress would pass the cap.
+std::string busy_error(const server_options& options);
 
 // "queue;dur=0.120, delay;dur=250" (milliseconds), for the Server-Timing header.
 std::string server_timing(double queue_ms, const reply& plan);
