@@ -185,11 +185,21 @@ bool connection::answer(const request_head& head, std::optional<double> queue_ms
 connection::outcome connection::carry_out(in_flight& request, const request_head& head,
                                           double queue_ms) {
   const auto& plan = request.plan;
-  // /delay watches only for a reset (a FIN may be a half-close: the answer is
-  // still wanted); /hang also takes a FIN as the client leaving.
+  // While a request waits, a FIN is a half-close (`nc -N`) or a client that
+  // gave up and closed (curl's timeout): TCP cannot tell them apart until we
+  // send something. So, as the events engine does, we send a 1xx interim
+  // answer, which HTTP/1.1 clients skip (RFC 9110 15.2); a closed socket
+  // answers it with a reset, and the wait goes on until a reset or the end.
+  // /hang never answers: there a FIN means the client left.
   const auto until = plan.hang ? steady::time_point::max() : steady::now() + plan.delay;
-  auto w = wait_on(fd_, plan.hang ? POLLRDHUP : 0, until, c_.stop);
-  if (w == woken::ready) w = woken::client_gone;  // POLLRDHUP: it left /hang
+  short watch = POLLRDHUP;
+  auto w = wait_on(fd_, watch, until, c_.stop);
+  for (; w == woken::ready && !plan.hang; w = wait_on(fd_, watch, until, c_.stop)) {
+    watch = 0;  // from here on, only a reset (or the end) ends the wait
+    if (head.version == "HTTP/1.1") w = send_all("HTTP/1.1 102 Processing\r\n\r\n");
+    if (w != woken::ready) break;
+  }
+  if (w == woken::ready) w = woken::client_gone;  // a FIN: it left /hang
   if (w == woken::stopped) {
     request.end(/*abandoned=*/false);
     send_all(error_answer(503, "server stopping"));
