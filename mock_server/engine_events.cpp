@@ -115,31 +115,23 @@ void events_engine::on_accept(evconnlistener*, evutil_socket_t fd, sockaddr* add
                               void* self) {
   auto* engine = static_cast<events_engine*>(self);
   try {  // nothing may unwind into libevent's frames
-    if (engine->connections_.size() >=
-        static_cast<std::size_t>(engine->options_.limits.max_connections))
-      return engine->refuse_connection(fd);
     auto* c = start_connection(*engine, fd, peer_address(address));
-    if (c == nullptr) return engine->refuse_connection(fd);
+    if (c == nullptr) {  // libevent is out of memory
+      engine->stats_.note_refused();
+      ::close(fd);
+      return;
+    }
     engine->connections_.insert(c);
+    // Over the limit: a 503 JSON, through the usual path, so that it lingers
+    // and the client reads it instead of a reset (closing a socket with its
+    // request unread resets the connection).
+    const auto most = static_cast<std::size_t>(engine->options_.limits.max_connections);
+    if (engine->connections_.size() > most)
+      refuse_at_once(*c, "too many connections (this server's limit is " +
+                             std::to_string(most) + "); try again later");
   } catch (...) {
     engine->stats_.note_internal_error();
-    ::close(fd);
   }
-}
-
-// Over the connection limit: a 503 JSON, written without waiting (a new
-// socket's send buffer is empty, so it fits), then closed.
-void events_engine::refuse_connection(evutil_socket_t fd) {
-  stats_.note_refused();
-  const auto body =
-      error_body("too many connections (this server's limit is " +
-                 std::to_string(options_.limits.max_connections) + "); try again later");
-  const auto answer =
-      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-      "Content-Length: " +
-      std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
-  (void)::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-  ::close(fd);
 }
 
 // accept() failed for a reason other than "nothing to accept". Out of

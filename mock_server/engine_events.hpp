@@ -90,7 +90,6 @@ class events_engine final : public server::engine {
   static void on_accept_error(evconnlistener*, void* self);
   static void on_resume_accepting(evutil_socket_t, short, void* self);
   static void on_stop(evutil_socket_t, short, void* self);
-  void refuse_connection(evutil_socket_t fd);
 
   // Declared before what they own uses them; freed in stop() in reverse order.
   event_base* base_ = nullptr;
@@ -110,6 +109,8 @@ class events_engine final : public server::engine {
 // reading its first request; nullptr when libevent is out of memory.
 connection* start_connection(events_engine& engine, evutil_socket_t fd,
                              std::string origin);
+// A 503 JSON before any request is read (the connection limit), then closed.
+void refuse_at_once(connection& c, const std::string& message);
 // Cuts the request under way (counted as served, not abandoned), for a stop.
 void cut_for_stop(connection& c);
 

@@ -346,6 +346,10 @@ connection* start_connection(events_engine& engine, evutil_socket_t fd,
   return c;
 }
 
+void refuse_at_once(connection& c, const std::string& message) {
+  refuse(c, 503, message);
+}
+
 void cut_for_stop(connection& c) {
   if (c.in_flight) c.engine->stats().end(/*abandoned=*/false);
   c.in_flight = false;
