@@ -1,7 +1,5 @@
-// 01_sync: N blocking GETs, one after another. The story: parse the options,
-// find the server, run the loop of sync.cpp, report.
-#include <iostream>
-
+// 01_sync: N blocking GETs, one after another. The story: parse the options
+// and find the server (harness::run_chapter), run the loop of sync.cpp, report.
 #include "01_sync/sync.hpp"
 #include "harness/session.hpp"
 
@@ -15,16 +13,12 @@ int main(int argc, char** argv) {
       "",  // one at a time is the model: there is no bound to set
       {{"--fresh-handle", "", "a new easy handle, so a new connection, per request",
         [&fresh](std::string_view) { fresh = true; }}}};
-  const harness::run_options options = harness::parse_or_exit(chapter, argc, argv);
-  try {
-    harness::session session{chapter.name, options};
+  return harness::run_chapter(chapter, argc, argv, [&fresh](harness::session& session) {
     const auto policy = fresh ? ch01::handle_policy::fresh : ch01::handle_policy::reuse;
     const harness::run_clock clock;
-    auto records = ch01::fetch_all(session.urls(), policy, options.timeout_s, clock);
+    auto records =
+        ch01::fetch_all(session.urls(), policy, session.options().timeout_s, clock);
     return session.finish({ch01::model_name(policy), harness::model_shape::sequential},
                           std::move(records), clock);
-  } catch (const std::exception& e) {
-    std::cerr << chapter.name << ": " << e.what() << "\n";
-    return 1;
-  }
+  });
 }

@@ -35,11 +35,11 @@ TEST(sync_main, json_is_only_the_result_object) {
 using sync_main_urls = test_support::with_server;
 
 TEST_F(sync_main_urls, failed_requests_exit_1_and_are_listed_by_index) {
-  const std::string list = test_support::write_temp_file(
+  const auto list = test_support::write_temp_file(
       "ch01_urls", "# a comment, then a blank line\n\n" + delay_url(0.01) + "\n" +
                        server.url() + "/status/503\n" + test_support::closed_port_url() +
                        "\n");
-  const auto run = run_command(CH01_EXECUTABLE, {"--urls", list, "--json"});
+  const auto run = run_command(CH01_EXECUTABLE, {"--urls", list.path(), "--json"});
   EXPECT_EQ(run.exit_status, 1) << run.err;
   const auto result = nlohmann::json::parse(run.out);
   test_support::expect_result_schema(result, "01_sync");

@@ -3,6 +3,8 @@
 // It is the baseline every later chapter is measured against.
 #include "01_sync/sync.hpp"
 
+#include <exception>
+
 #include "harness/transfer.hpp"
 
 namespace inflight::ch01 {
@@ -13,8 +15,11 @@ harness::request_record fetch_one(CURL* easy, std::size_t index, const std::stri
   harness::transfer t;
   t.record.index = index;
   t.record.url = url;
-  // The URL, the timeout, where the body goes and where errors are written.
-  harness::begin_transfer(easy, t, timeout_s, clock);
+  try {
+    begin_transfer(easy, t, timeout_s, clock);  // the URL, the timeout, ...
+  } catch (const std::exception& e) {  // curl refused an option: this request failed
+    return harness::failed_before_start(index, url, e.what(), clock);
+  }
   // The whole chapter is this call: it returns once the answer has arrived
   // (or the request failed), and until then this thread does nothing at all.
   const CURLcode result = curl_easy_perform(easy);

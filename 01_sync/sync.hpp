@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "harness/record.hpp"
+#include "harness/transfer.hpp"
 
 namespace inflight::ch01 {
 
@@ -17,8 +18,16 @@ namespace inflight::ch01 {
 // open connection) or makes a fresh handle, and so a new connection, per request.
 enum class handle_policy { reuse, fresh };
 
+// Sets up `easy` for the GET of t.record.url (request.cpp): the URL, the
+// timeout and the options every chapter's request relies on, then points the
+// body and error message at `t` and stamps its start. Throws when curl refuses
+// an option. Chapters 03 and 04 set up their transfers with it too.
+void begin_transfer(CURL* easy, harness::transfer& t, double timeout_s,
+                    const harness::run_clock& clock);
+
 // One blocking GET of `url` on `easy`; returns when the answer is in or the
-// request failed. Chapter 02 calls this same function from many threads.
+// request failed, a failed set-up included: never throws for one request.
+// Chapter 02 calls this same function from many threads.
 harness::request_record fetch_one(CURL* easy, std::size_t index, const std::string& url,
                                   double timeout_s, const harness::run_clock& clock);
 

@@ -73,5 +73,22 @@ TEST_F(sync_test, each_failure_is_reported_with_its_cause_and_none_is_lost) {
   EXPECT_TRUE(records[4].ok()) << "a failure must not stop the loop";
 }
 
+TEST_F(sync_test, a_request_whose_set_up_fails_is_one_failed_record) {
+  const std::vector<std::string> urls{delay_url(0), test_support::url_curl_refuses(),
+                                      "nosuchscheme://127.0.0.1/", delay_url(0)};
+  for (const auto policy : {handle_policy::reuse, handle_policy::fresh}) {
+    const harness::run_clock clock;
+    const auto records = fetch_all(urls, policy, timeout_s, clock);
+    ASSERT_EQ(records.size(), urls.size()) << "ok + failed == N";
+    EXPECT_TRUE(records[0].ok()) << records[0].error;
+    EXPECT_NE(records[1].error.find("curl_easy_setopt"), std::string::npos)
+        << records[1].error.substr(0, 200);
+    EXPECT_EQ(records[1].index, 1U);
+    EXPECT_NE(records[2].error.find("not supported"), std::string::npos)
+        << records[2].error;
+    EXPECT_TRUE(records[3].ok()) << "the handle still works: " << records[3].error;
+  }
+}
+
 }  // namespace
 }  // namespace inflight::ch01

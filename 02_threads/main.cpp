@@ -22,34 +22,32 @@ int main(int argc, char** argv) {
           stack_kb =
               static_cast<std::size_t>(harness::parse_whole("--stack-kb", v, 64, 65536));
         }}}};
-  const harness::run_options options = harness::parse_or_exit(chapter, argc, argv);
-  try {
-    harness::session session{chapter.name, options};
-    ch02::set_thread_stack_kb(stack_kb);  // before the first request thread starts
-    const harness::run_clock clock;
-    if (!options.max_in_flight) {
-      ch02::thread_cost cost;
+  return harness::run_chapter(chapter, argc, argv, [&](harness::session& session) {
+    const harness::run_options& options = session.options();
+    try {
+      ch02::set_thread_stack_kb(stack_kb);  // before the first request thread starts
+      const harness::run_clock clock;
+      if (!options.max_in_flight) {
+        ch02::thread_cost cost;
+        auto records =
+            ch02::fetch_all_threads(session.urls(), options.timeout_s, clock, cost);
+        const auto notes = ch02::describe(cost, records.size());
+        return session.finish(
+            {"a std::jthread per request", harness::model_shape::concurrent},
+            std::move(records), clock, notes);
+      }
+      const std::size_t workers = *options.max_in_flight;
       auto records =
-          ch02::fetch_all_threads(session.urls(), options.timeout_s, clock, cost);
-      const auto notes = ch02::describe(cost, records.size());
-      return session.finish(
-          {"a std::jthread per request", harness::model_shape::concurrent},
-          std::move(records), clock, notes);
+          ch02::fetch_all_pool(session.urls(), workers, options.timeout_s, clock);
+      return session.finish({"a fixed pool of " + std::to_string(workers) + " threads",
+                             harness::model_shape::pool, workers},
+                            std::move(records), clock);
+    } catch (const std::system_error& e) {
+      // Thread creation fails with EAGAIN past the thread or memory limits, and
+      // with EINVAL when the stack cannot hold the thread's own bookkeeping.
+      std::cerr << chapter.name << ": cannot start a thread: " << e.what()
+                << " (try --max-in-flight, or a larger --stack-kb)\n";
+      return 1;
     }
-    const std::size_t workers = *options.max_in_flight;
-    auto records =
-        ch02::fetch_all_pool(session.urls(), workers, options.timeout_s, clock);
-    return session.finish({"a fixed pool of " + std::to_string(workers) + " threads",
-                           harness::model_shape::pool, workers},
-                          std::move(records), clock);
-  } catch (const std::system_error& e) {
-    // Thread creation fails with EAGAIN past the thread or memory limits, and
-    // with EINVAL when the stack cannot hold the thread's own bookkeeping.
-    std::cerr << chapter.name << ": cannot start a thread: " << e.what()
-              << " (try --max-in-flight, or a larger --stack-kb)\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << chapter.name << ": " << e.what() << "\n";
-    return 1;
-  }
+  });
 }

@@ -54,5 +54,22 @@ TEST(threads_main, every_bad_argument_exits_2_naming_the_option) {
   }
 }
 
+TEST(threads_main, too_few_descriptors_is_a_clear_error_naming_the_limit) {
+  // `ulimit -n` in sh lowers both limits, so the chapter cannot raise them.
+  // Before the check, every request failed alone with "Couldn't connect".
+  for (const char* bound : {"", " --max-in-flight 150"}) {
+    const std::string script =
+        std::string("ulimit -n 100 && exec \"$0\" --requests 200 --delay 0") + bound;
+    const auto run = run_command("/bin/sh", {"-c", script, CH02_EXECUTABLE});
+    EXPECT_EQ(run.exit_status, 1) << run.err;
+    EXPECT_NE(run.err.find(*bound ? "needs 364 file descriptors"
+                                  : "needs 464 file descriptors"),
+              std::string::npos)
+        << run.err;
+    EXPECT_NE(run.err.find("--max-in-flight"), std::string::npos) << run.err;
+    EXPECT_EQ(run.out, "") << "no run, no report";
+  }
+}
+
 }  // namespace
 }  // namespace inflight::ch02

@@ -1,6 +1,8 @@
 // Chapter 02, second model: a fixed pool of P workers, results through
 // futures. At most P requests are in flight, so N requests take about
 // ceil(N/P) x d, and the thread count no longer grows with N.
+#include <exception>
+
 #include "01_sync/sync.hpp"
 #include "02_threads/fixed_pool.hpp"
 #include "02_threads/threads.hpp"
@@ -25,10 +27,17 @@ std::vector<harness::request_record> fetch_all_pool(const std::vector<std::strin
     }));
   }
   // get() waits for each task in turn; the results come back in URL order
-  // whatever order the workers finished them in.
+  // whatever order the workers finished them in. get() rethrows what a task
+  // threw: caught here, it is that request's record, not the end of the run.
   std::vector<harness::request_record> records;
   records.reserve(urls.size());
-  for (auto& future : futures) records.push_back(future.get());
+  for (std::size_t i = 0; i < urls.size(); ++i) {
+    try {
+      records.push_back(futures[i].get());
+    } catch (const std::exception& e) {
+      records.push_back(harness::failed_before_start(i, urls[i], e.what(), clock));
+    }
+  }
   return records;
 }
 // [/exercise]

@@ -6,6 +6,7 @@
 #include "harness/process_stats.hpp"
 #include "harness/transfer.hpp"
 
+#include <exception>
 #include <thread>
 
 namespace inflight::ch02 {
@@ -23,9 +24,15 @@ std::vector<harness::request_record> fetch_all_threads(
     const double spawn_start = clock.now_s();
     for (std::size_t i = 0; i < urls.size(); ++i) {
       threads.emplace_back([&records, &urls, &clock, timeout_s, i] {
-        // Its own easy handle: libcurl forbids using one handle in two threads.
-        const harness::easy_handle easy = harness::make_easy();
-        records[i] = ch01::fetch_one(easy.get(), i, urls[i], timeout_s, clock);
+        // An exception that leaves a thread's function ends the whole program
+        // (std::terminate): whatever goes wrong here is this request's record.
+        try {
+          // Its own easy handle: libcurl forbids using one handle in two threads.
+          const harness::easy_handle easy = harness::make_easy();
+          records[i] = ch01::fetch_one(easy.get(), i, urls[i], timeout_s, clock);
+        } catch (const std::exception& e) {
+          records[i] = harness::failed_before_start(i, urls[i], e.what(), clock);
+        }
       });
     }
     cost.spawn_s = clock.now_s() - spawn_start;

@@ -26,7 +26,9 @@ TEST_F(threads_test, a_thread_per_request_has_all_of_them_in_flight) {
   EXPECT_EQ(server.stats().peak_in_flight, static_cast<std::int64_t>(n));
   EXPECT_GE(wall_s, delay_s);
   EXPECT_LT(wall_s, n * delay_s) << "no faster than one at a time";
-  EXPECT_GE(cost.alive_after_spawn, 1);
+  // This thread and the N it started, at least (the in-process server has
+  // its own): every request's thread was alive at once.
+  EXPECT_GE(cost.alive_after_spawn, static_cast<int>(n) + 1);
   ASSERT_EQ(records.size(), n);
   for (std::size_t i = 0; i < n; ++i) {
     EXPECT_EQ(records[i].index, i);
@@ -73,6 +75,27 @@ TEST_F(threads_test, each_failure_is_reported_with_its_cause_and_none_is_lost) {
     EXPECT_NE(records[2].error.find("Failed to connect"), std::string::npos)
         << records[2].error;
     EXPECT_NE(records[3].error.find("timed out"), std::string::npos) << records[3].error;
+  }
+}
+
+TEST_F(threads_test, a_request_whose_set_up_fails_is_one_failed_record) {
+  // Before: in a thread of its own, std::terminate; in the pool, future.get()
+  // threw and the other records were lost.
+  const std::vector<std::string> urls{delay_url(0), test_support::url_curl_refuses(),
+                                      "nosuchscheme://127.0.0.1/", delay_url(0)};
+  const harness::run_clock clock;
+  for (const bool pooled : {false, true}) {
+    thread_cost cost;
+    const auto records = pooled ? fetch_all_pool(urls, 2, timeout_s, clock)
+                                : fetch_all_threads(urls, timeout_s, clock, cost);
+    ASSERT_EQ(records.size(), urls.size()) << "ok + failed == N";
+    for (std::size_t i = 0; i < urls.size(); ++i) EXPECT_EQ(records[i].index, i);
+    EXPECT_TRUE(records[0].ok()) << records[0].error;
+    EXPECT_NE(records[1].error.find("curl_easy_setopt"), std::string::npos)
+        << records[1].error.substr(0, 200);
+    EXPECT_NE(records[2].error.find("not supported"), std::string::npos)
+        << records[2].error;
+    EXPECT_TRUE(records[3].ok()) << records[3].error;
   }
 }
 

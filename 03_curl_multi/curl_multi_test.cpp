@@ -5,7 +5,6 @@
 #include "03_curl_multi/curl_multi.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -16,7 +15,6 @@
 #include <thread>
 
 #include "03_curl_multi/drivers.hpp"
-#include "03_curl_multi/fd_limit.hpp"
 #include "harness/test_support/server_fixture.hpp"
 
 namespace inflight::ch03 {
@@ -144,38 +142,6 @@ INSTANTIATE_TEST_SUITE_P(drivers, curl_multi_test,
                          ::testing::Values(variant::poll_driver, variant::socket_epoll,
                                            variant::socket_poll),
                          [](const auto& info) { return name_of(info.param); });
-
-TEST(descriptor_limit, counts_a_socket_per_transfer_and_the_in_process_server) {
-  EXPECT_EQ(descriptors_needed(1000, false) + 1000, descriptors_needed(1000, true));
-  EXPECT_GT(descriptors_needed(0, false), 0U);
-}
-
-TEST(descriptor_limit, beyond_the_hard_limit_fails_with_what_to_do) {
-  rlimit limit{};
-  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
-  if (limit.rlim_max == RLIM_INFINITY) GTEST_SKIP() << "no hard limit to exceed";
-  const auto needed = static_cast<std::size_t>(limit.rlim_max) + 1;
-  try {
-    ensure_descriptors(needed);
-    FAIL() << "expected descriptor_limit_error";
-  } catch (const descriptor_limit_error& e) {
-    const std::string message = e.what();
-    EXPECT_NE(message.find("needs " + std::to_string(needed)), std::string::npos)
-        << message;
-    EXPECT_NE(message.find("ulimit"), std::string::npos) << message;
-  }
-}
-
-TEST(descriptor_limit, raises_the_soft_limit_up_to_the_hard_one) {
-  rlimit before{};
-  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &before), 0);
-  if (before.rlim_max == RLIM_INFINITY || before.rlim_max < 512) GTEST_SKIP();
-  rlimit lowered = before;
-  lowered.rlim_cur = 256;
-  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &lowered), 0);
-  EXPECT_GE(ensure_descriptors(400), 400U);
-  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &before), 0);
-}
 
 }  // namespace
 }  // namespace inflight::ch03

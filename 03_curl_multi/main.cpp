@@ -1,10 +1,7 @@
 // 03_curl_multi: every request in flight at once, on one thread. The story:
-// parse the options, make room for the sockets, find the server, run the
-// batch with one of the two drivers, report.
-#include <iostream>
-
+// parse the options, make room for the sockets and find the server
+// (harness::run_chapter), run the batch with one of the two drivers, report.
 #include "03_curl_multi/curl_multi.hpp"
-#include "03_curl_multi/fd_limit.hpp"
 #include "harness/session.hpp"
 
 using namespace inflight;
@@ -19,33 +16,24 @@ int main(int argc, char** argv) {
         "how to wait: curl_multi_poll, or socket_action over epoll (default socket)",
         [&how](std::string_view value) {
           if (value == "poll") {
-            how.how = ch03::driver::poll;
+            how.driver = ch03::driver::poll;
           } else if (value == "socket") {
-            how.how = ch03::driver::socket_action;
+            how.driver = ch03::driver::socket_action;
           } else {
             throw harness::usage_error("--driver: expected 'poll' or 'socket', got '" +
                                        std::string(value) + "'");
           }
         }}}};
-  const harness::run_options options = harness::parse_or_exit(chapter, argc, argv);
-  how.max_in_flight = options.max_in_flight;
-  how.timeout_s = options.timeout_s;
-  try {
-    const std::size_t n = options.urls.empty() ? options.requests : options.urls.size();
-    ch03::ensure_descriptors(ch03::descriptors_for(options));
-
-    harness::session session{chapter.name, options};
+  return harness::run_chapter(chapter, argc, argv, [&how](harness::session& session) {
+    how.max_in_flight = session.options().max_in_flight;
+    how.timeout_s = session.options().timeout_s;
     const harness::run_clock clock;
     auto records = ch03::fetch_all(session.urls(), how, clock);
-    const bool bounded = how.max_in_flight && *how.max_in_flight < n;
-    const harness::model_info model{
-        how.how == ch03::driver::poll ? "curl multi, curl_multi_poll (one thread)"
-                                      : "curl multi, socket_action + epoll (one thread)",
-        bounded ? harness::model_shape::pool : harness::model_shape::concurrent,
-        how.max_in_flight.value_or(n)};
+    const auto model =
+        harness::bounded_model(how.driver == ch03::driver::poll
+                                   ? "curl multi, curl_multi_poll (one thread)"
+                                   : "curl multi, socket_action + epoll (one thread)",
+                               records.size(), how.max_in_flight);
     return session.finish(model, std::move(records), clock);
-  } catch (const std::exception& e) {
-    std::cerr << chapter.name << ": " << e.what() << "\n";
-    return 1;
-  }
+  });
 }

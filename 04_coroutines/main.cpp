@@ -1,11 +1,9 @@
 // 04_coroutines: every request in flight at once on one thread, written as
 // coroutines. The story, like asyncio.run(main()): parse the options, make
-// room for the sockets, find the server, create the tasks and gather them on
-// the event loop, report.
-#include <iostream>
+// room for the sockets and find the server (harness::run_chapter), create the
+// tasks and gather them on the event loop, report.
 #include <optional>
 
-#include "03_curl_multi/fd_limit.hpp"
 #include "04_coroutines/coroutines.hpp"
 #include "04_coroutines/files.hpp"
 #include "harness/session.hpp"
@@ -49,15 +47,10 @@ int main(int argc, char** argv) {
                 std::string(value) + "'");
           }
         }}}};
-  const harness::run_options options = harness::parse_or_exit(chapter, argc, argv);
-  ch04::settings how;
-  how.max_in_flight = options.max_in_flight;
-  how.timeout_s = options.timeout_s;
-  try {
-    const std::size_t n = options.urls.empty() ? options.requests : options.urls.size();
-    ch03::ensure_descriptors(ch03::descriptors_for(options));
-
-    harness::session session{chapter.name, options};
+  return harness::run_chapter(chapter, argc, argv, [&shown](harness::session& session) {
+    ch04::settings how;
+    how.max_in_flight = session.options().max_in_flight;
+    how.timeout_s = session.options().timeout_s;
     // The files demo's files are written before the clock starts: only the
     // reads belong to the run.
     std::optional<ch04::scratch_files> files;
@@ -65,11 +58,9 @@ int main(int argc, char** argv) {
       files.emplace(demo_files, demo_file_bytes);
     const harness::run_clock clock;
     ch04::event_loop loop{clock};
-    const bool bounded = how.max_in_flight && *how.max_in_flight < n;
-    harness::model_info model{
-        "coroutines on one event loop (co_await)",
-        bounded ? harness::model_shape::pool : harness::model_shape::concurrent,
-        how.max_in_flight.value_or(n)};
+    harness::model_info model =
+        harness::bounded_model("coroutines on one event loop (co_await)",
+                               session.urls().size(), how.max_in_flight);
     // [snippet:main]
     if (shown == demo::none) {
       // asyncio.run(main()): the loop runs until fetch_all's task has ended.
@@ -101,8 +92,5 @@ int main(int argc, char** argv) {
                              harness::format_fixed(result.timer_late_s * 1000, 1) +
                              " ms late";
     return session.finish(model, std::move(result.records), clock, {note});
-  } catch (const std::exception& e) {
-    std::cerr << chapter.name << ": " << e.what() << "\n";
-    return 1;
-  }
+  });
 }

@@ -46,12 +46,11 @@ int main(int argc, char** argv) {
               static_cast<std::size_t>(harness::parse_whole("--threads", v, 1, 256));
         }}},
       false};  // no --trace: the trace format names every span a GET, and most are not
-  const harness::run_options options = harness::parse_or_exit(chapter, argc, argv);
-  try {
+  return harness::run_chapter(chapter, argc, argv, [&](harness::session& session) {
+    const harness::run_options& options = session.options();
     result.spec.steps = steps > 0 ? steps : ch05::steps_for_ms(work_ms);
     if (steps == 0) result.work_ms = work_ms;
     if (options.urls.empty()) result.delay_s = options.delay_s;
-    harness::session session{chapter.name, options};  // the mixed demo's URLs
 
     const ch05::work_spec& spec = result.spec;
     // How many cores are free right now, for the pool's threads: on a shared
@@ -62,6 +61,7 @@ int main(int argc, char** argv) {
     result.ways.push_back(ch05::run_sequential(spec));
     result.ways.push_back(ch05::run_coroutines(spec));
     result.ways.push_back(ch05::run_on_pool(spec, result.pool_threads));
+    // The mixed demo fetches the session's URLs.
     ch05::mixed_settings mixed{session.urls(), options.timeout_s, 0};
     result.ways.push_back(ch05::run_mixed(spec, mixed));  // CPU inside the loop
     mixed.pool_threads = result.pool_threads;
@@ -85,8 +85,5 @@ int main(int argc, char** argv) {
       return 1;
     }
     return result.failed_requests() > 0 ? 1 : 0;
-  } catch (const std::exception& e) {
-    std::cerr << chapter.name << ": " << e.what() << "\n";
-    return 1;
-  }
+  });
 }

@@ -44,7 +44,16 @@ TEST(cpu_bound_main, json_is_one_object_with_a_run_per_way) {
   EXPECT_EQ(runs[0]["threads"], 1);
   EXPECT_EQ(runs[1]["threads"], 1);
   EXPECT_EQ(runs[2]["threads"], 2);
-  EXPECT_EQ(runs[0]["speedup"], 1.0);
+  // Each speedup is its baseline's wall time over its own: sequential for
+  // the first three, the loop-bound mixed run for the offloaded one.
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const std::size_t base = i < 3 ? 0 : 3;
+    EXPECT_EQ(runs[i]["against"], ways[base]) << ways[i];
+    EXPECT_NEAR(runs[i]["speedup"].get<double>(),
+                runs[base]["wall_s"].get<double>() / runs[i]["wall_s"].get<double>(),
+                1e-9)
+        << ways[i];
+  }
   EXPECT_EQ(runs[3]["ok"], 2);
   EXPECT_TRUE(result["loop_lag_s"]["in_loop"].is_number());
   EXPECT_TRUE(result["loop_lag_s"]["offloaded"].is_number());
@@ -72,6 +81,17 @@ TEST(cpu_bound_main, bad_arguments_exit_2_naming_the_option) {
     EXPECT_NE(run.err.find("05_cpu_bound: " + args[0] + ":"), std::string::npos)
         << run.err;
   }
+}
+
+TEST(cpu_bound_main, too_few_descriptors_is_a_clear_error_naming_the_limit) {
+  // The mixed demo keeps every request in flight at once: 200 need 464
+  // descriptors (the in-process server holds the other end of each).
+  const std::string script =
+      "ulimit -n 100 && exec \"$0\" --requests 200 --delay 0 --tasks 1 --work-ms 1";
+  const auto run = run_command("/bin/sh", {"-c", script, CH05_EXECUTABLE});
+  EXPECT_EQ(run.exit_status, 1) << run.err;
+  EXPECT_NE(run.err.find("needs 464 file descriptors"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("Couldn't connect"), std::string::npos) << run.err;
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "05_cpu_bound/cpu_bound.hpp"
 #include "05_cpu_bound/lag_probe.hpp"
 #include "05_cpu_bound/pool_awaiter.hpp"
+#include "harness/transfer.hpp"
 
 namespace inflight::ch05 {
 namespace {
@@ -54,7 +55,8 @@ task<mixed_outcome> mixed_demo(ch04::event_loop& loop, ch02::fixed_pool* pool,
   const std::size_t n = how.urls.size();
   ch04::semaphore limit{loop, n};  // a permit each: every request at once
   ch04::http_options options;
-  options.fresh_connection = true;  // all at once: nothing to reuse (chapter 04)
+  // No bound (a permit each): every request at once, so nothing to reuse.
+  options.fresh_connection = harness::fresh_connection_each(n, std::nullopt);
 
   std::vector<task<request_record>> jobs;
   for (std::size_t i = 0; i < n; ++i) {
@@ -78,10 +80,13 @@ way_result run_mixed(const work_spec& spec, const mixed_settings& how) {
   result.way = how.pool_threads == 0 ? "mixed_in_loop" : "mixed_offloaded";
   result.model = how.pool_threads == 0 ? "mixed: CPU tasks inside the event loop"
                                        : "mixed: CPU tasks on a pool of " + p;
-  std::optional<ch02::fixed_pool> pool;  // first: outlives the loop that posts from it
-  if (how.pool_threads > 0) pool.emplace(how.pool_threads);
   const harness::run_clock clock;
   ch04::event_loop loop{clock};
+  // After the loop, so destroyed before it: ~fixed_pool joins the workers, and
+  // a worker may still be posting to the loop. The loop outlives every thread
+  // that posts to it.
+  std::optional<ch02::fixed_pool> pool;
+  if (how.pool_threads > 0) pool.emplace(how.pool_threads);
   result.tasks.resize(spec.tasks);
   mixed_outcome outcome =
       loop.run(mixed_demo(loop, pool ? &*pool : nullptr, spec, how, result.tasks));

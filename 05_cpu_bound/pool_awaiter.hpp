@@ -9,6 +9,7 @@
 #include <coroutine>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -19,8 +20,9 @@
 namespace inflight::ch05 {
 
 // [snippet:pool_awaiter]
-// Lives in the awaiting coroutine's frame, which stays suspended (and so in
-// place) until the worker has posted: the worker may write into it until then.
+// The loop must outlive the pool: declare the pool after the loop, so that
+// ~fixed_pool joins every worker, the last of which may still be posting, before
+// ~event_loop runs. The loop outlives every thread that posts to it.
 template <typename T>
 class pool_awaiter {
  public:
@@ -33,34 +35,39 @@ class pool_awaiter {
 
   // On the loop thread: hand the job over, then announce the post to come
   // (if enqueue throws, there is nothing to wait for). enqueue, not submit:
-  // the value comes back through *this, not a future.
+  // the value comes back through `out_`, not a future.
   void await_suspend(std::coroutine_handle<> waiter) {
-    pool_.enqueue([this, waiter] {
+    // The job shares `out_` rather than pointing into this coroutine's frame:
+    // if the frame is destroyed while the job runs (the loop threw), the job
+    // still writes into something that exists.
+    pool_.enqueue([fn = fn_, out = out_, &loop = loop_, waiter] {
       try {
-        value_.emplace(fn_());
+        out->value.emplace(fn());
       } catch (...) {
-        error_ = std::current_exception();
+        out->error = std::current_exception();
       }
-      // The last touch of *this on the worker: once posted, the coroutine
-      // may resume and this awaiter be gone. post()'s lock makes the value
-      // written above visible to the loop thread.
-      loop_.post(waiter);
+      // post()'s lock makes the value written above visible to the loop thread.
+      loop.post(waiter);
     });
     loop_.expect_post();
   }
 
   // Back on the loop thread: the value, or the exception `fn` threw.
   T await_resume() {
-    if (error_) std::rethrow_exception(error_);
-    return std::move(*value_);
+    if (out_->error) std::rethrow_exception(out_->error);
+    return std::move(*out_->value);
   }
 
  private:
+  struct outcome {
+    std::optional<T> value;
+    std::exception_ptr error;
+  };
+
   ch02::fixed_pool& pool_;
   ch04::event_loop& loop_;
   std::function<T()> fn_;
-  std::optional<T> value_;
-  std::exception_ptr error_;
+  std::shared_ptr<outcome> out_ = std::make_shared<outcome>();
 };
 
 template <typename F>

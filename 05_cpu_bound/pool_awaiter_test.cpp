@@ -1,17 +1,23 @@
 // co_await on chapter 02's pool from the event loop: the job runs on a worker,
-// the coroutine resumes on the loop thread with its value or its exception.
+// the coroutine resumes on the loop thread with its value or its exception,
+// and the loop outlives every worker that posts to it.
 // (The pool's own tests are chapter 02's fixed_pool_test.cpp.)
 #include "05_cpu_bound/pool_awaiter.hpp"
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <latch>
 #include <stdexcept>
+#include <thread>
 
 #include "harness/process_stats.hpp"
 #include "harness/transfer.hpp"
 
 namespace inflight::ch05 {
 namespace {
+
+using namespace std::chrono_literals;
 
 ch04::task<long> offloaded(ch02::fixed_pool& pool, ch04::event_loop& loop, bool fail) {
   const long loop_thread = harness::current_thread_id();
@@ -27,12 +33,42 @@ ch04::task<long> offloaded(ch02::fixed_pool& pool, ch04::event_loop& loop, bool 
 TEST(pool_awaiter, co_await_runs_on_a_worker_and_resumes_on_the_loop) {
   const harness::curl_library curl;  // the event loop owns a curl multi handle
   const harness::run_clock clock;
-  ch02::fixed_pool pool{1};
   ch04::event_loop loop{clock};
+  ch02::fixed_pool pool{1};  // after the loop: its workers post to the loop
   const long worker = loop.run(offloaded(pool, loop, false));
   EXPECT_NE(worker, harness::current_thread_id());
   EXPECT_THROW(loop.run(offloaded(pool, loop, true)), std::runtime_error);
 }
+
+ch04::task<int> wait_on_pool(ch02::fixed_pool& pool, ch04::event_loop& loop,
+                             std::latch& started) {
+  const auto slow = [&started] {
+    started.count_down();
+    std::this_thread::sleep_for(100ms);  // still running when the loop throws
+    return 1;
+  };
+  co_return co_await on_pool(pool, loop, slow);
+}
+
+// The order of the declarations is the lesson: swap `loop` and `pool` and the
+// worker posts into a destroyed loop (AddressSanitizer: heap-use-after-free in
+// post(); without it, undefined behaviour that may pass unnoticed).
+TEST(pool_awaiter, a_job_still_running_when_the_loop_throws_posts_to_a_live_loop) {
+  const harness::curl_library curl;
+  const harness::run_clock clock;
+  ch04::event_loop loop{clock};
+  ch02::fixed_pool pool{1};  // after the loop: ~fixed_pool joins before ~event_loop
+  loop.run(offloaded(pool, loop, false));  // one post taken: the loop has used its queue
+
+  std::latch started{1};
+  // A loop that fails while the job is on the worker: run() throws, and its
+  // task (with the awaiter in its frame) is destroyed, the job still running.
+  [[maybe_unused]] const auto failing = loop.call_at(ch04::steady::now(), [&started] {
+    started.wait();
+    throw std::runtime_error("the loop failed");
+  });
+  EXPECT_THROW(loop.run(wait_on_pool(pool, loop, started)), std::runtime_error);
+}  // ~fixed_pool: the worker finishes, writes its value and posts, then ~event_loop
 
 }  // namespace
 }  // namespace inflight::ch05

@@ -86,11 +86,12 @@ TEST_F(ways_test, cpu_work_in_the_loop_stalls_every_transfer_and_offloading_does
     EXPECT_GE(r.end_s, last_end(stalled)) << "request " << r.index << " waited";
   }
 
-  // One worker, so the loop thread keeps a core of this 2-core machine. A
-  // busy machine can still hold any thread back now and then, so the best of
-  // three runs; a loop held by the tasks would be ~150 ms late in every one.
-  double best_lag_s = 1;
-  for (int attempt = 0; attempt < 3 && best_lag_s > 0.020; ++attempt) {
+  // Offloaded to one worker, the loop thread is free to turn: the same timer
+  // is late by far less than in the run above, where it waited for a whole
+  // task. An order, not a limit in milliseconds: a busy machine can hold any
+  // thread back now and then, so the best of three runs.
+  double best_lag_s = *stalled.loop_lag_s;
+  for (int attempt = 0; attempt < 3 && best_lag_s >= longest_task / 2; ++attempt) {
     const way_result offloaded = run_mixed(three, mixed(3, 0.1, 1));
     ASSERT_TRUE(offloaded.loop_lag_s);
     best_lag_s = std::min(best_lag_s, *offloaded.loop_lag_s);
@@ -99,7 +100,23 @@ TEST_F(ways_test, cpu_work_in_the_loop_stalls_every_transfer_and_offloading_does
     }
     EXPECT_EQ(offloaded.threads(), 2) << "the loop thread and the one worker";
   }
-  EXPECT_LE(best_lag_s, 0.020);
+  EXPECT_LT(best_lag_s, longest_task / 2)
+      << "offloaded, the loop waited for no task (in the loop: "
+      << *stalled.loop_lag_s * 1000 << " ms late)";
+}
+
+TEST_F(ways_test, a_request_whose_set_up_fails_is_one_failed_record_in_the_mixed_demo) {
+  const std::vector<std::string> urls{delay_url(0), test_support::url_curl_refuses(),
+                                      delay_url(0)};
+  for (const std::size_t pool : {0U, 1U}) {
+    const way_result way = run_mixed(spec, {urls, 10, pool});
+    ASSERT_EQ(way.requests.size(), urls.size()) << way.way << ": ok + failed == N";
+    EXPECT_TRUE(way.requests[0].ok()) << way.way << ": " << way.requests[0].error;
+    EXPECT_FALSE(way.requests[1].ok()) << way.way;
+    EXPECT_EQ(way.requests[1].index, 1U) << way.way;
+    EXPECT_TRUE(way.requests[2].ok()) << way.way << ": " << way.requests[2].error;
+    EXPECT_TRUE(verified(way.tasks, spec)) << way.way << ": the CPU tasks ran to the end";
+  }
 }
 
 }  // namespace

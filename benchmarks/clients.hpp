@@ -5,9 +5,9 @@
 #pragma once
 
 #include "03_curl_multi/curl_multi.hpp"
-#include "03_curl_multi/fd_limit.hpp"
 #include "benchmarks/raw_client.hpp"
 #include "benchmarks/support.hpp"
+#include "harness/fd_limit.hpp"
 
 namespace inflight::bench {
 
@@ -16,8 +16,8 @@ namespace inflight::bench {
 inline void measure_curl_multi(benchmark::State& state, server_process& server,
                                const workload& work,
                                ch03::driver driver = ch03::driver::socket_action) {
-  ch03::ensure_descriptors(
-      ch03::descriptors_needed(work.requests, /*server_in_process=*/false));
+  harness::ensure_descriptors(
+      harness::descriptors_needed(work.requests, /*server_in_process=*/false));
   measure(state, server, work,
           [driver](const auto& urls, const harness::run_clock& clock) {
             ch03::settings how;
@@ -30,8 +30,8 @@ inline void measure_curl_multi(benchmark::State& state, server_process& server,
 // for its other callers), and chapter 03's default timeout.
 inline void measure_raw(benchmark::State& state, server_process& server,
                         const workload& work) {
-  ch03::ensure_descriptors(
-      ch03::descriptors_needed(work.requests, /*server_in_process=*/false));
+  harness::ensure_descriptors(
+      harness::descriptors_needed(work.requests, /*server_in_process=*/false));
   measure(state, server, work, [](const auto& urls, const harness::run_clock& clock) {
     return fetch_all_raw(urls, ch03::settings{}.timeout_s, clock);
   });

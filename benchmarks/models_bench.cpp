@@ -8,10 +8,10 @@
 #include "01_sync/sync.hpp"
 #include "02_threads/threads.hpp"
 #include "03_curl_multi/curl_multi.hpp"
-#include "03_curl_multi/fd_limit.hpp"
 #include "04_coroutines/coroutines.hpp"
 #include "benchmarks/clients.hpp"
 #include "benchmarks/support.hpp"
+#include "harness/fd_limit.hpp"
 
 namespace inflight::bench {
 namespace {
@@ -37,7 +37,7 @@ void sequential(benchmark::State& state) {
 
 void thread_per_request(benchmark::State& state) {
   const auto n = n_of(state);
-  ch03::ensure_descriptors(ch03::descriptors_needed(n, false));
+  harness::ensure_descriptors(harness::descriptors_needed(n, false));
   ch02::set_thread_stack_kb(ch02::default_stack_kb);
   measure(state, events(), {n, delay_s, n}, [](const auto& urls, const auto& clock) {
     ch02::thread_cost cost;
@@ -64,7 +64,7 @@ void multi_socket_driver(benchmark::State& state) {
 
 void coroutines(benchmark::State& state) {
   const auto n = n_of(state);
-  ch03::ensure_descriptors(ch03::descriptors_needed(n, false));
+  harness::ensure_descriptors(harness::descriptors_needed(n, false));
   measure(state, events(), {n, delay_s, n}, [](const auto& urls, const auto& clock) {
     ch04::event_loop loop{clock};
     return loop.run(ch04::fetch_all(loop, urls, {}));

@@ -20,7 +20,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "03_curl_multi/fd_limit.hpp"
+#include "harness/fd_limit.hpp"
 #include "harness/process_stats.hpp"
 #include "harness/text.hpp"
 
@@ -256,7 +256,7 @@ std::vector<request_record> fetch_all_raw(const std::vector<std::string>& urls,
                                           double timeout_s,
                                           const harness::run_clock& clock) {
   raw_batch batch(urls, clock);  // checks every URL before any request starts
-  ch03::ensure_descriptors(ch03::descriptors_needed(urls.size(), false));
+  harness::ensure_descriptors(harness::descriptors_needed(urls.size(), false));
   return batch.run(timeout_s);
 }
 

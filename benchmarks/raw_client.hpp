@@ -18,7 +18,7 @@ namespace inflight::bench {
 // request starts. A status other than 200 fails its request ("HTTP 404").
 // `timeout_s` is for the whole batch: when no socket makes progress for that
 // long, every request still open fails with "timeout". Raises the process's
-// descriptor limit to fit (ch03::ensure_descriptors), or throws.
+// descriptor limit to fit (harness::ensure_descriptors), or throws.
 std::vector<harness::request_record> fetch_all_raw(const std::vector<std::string>& urls,
                                                    double timeout_s,
                                                    const harness::run_clock& clock);

@@ -82,28 +82,29 @@ TEST_F(options_test, a_chapter_without_a_bound_refuses_max_in_flight) {
 }
 
 TEST_F(options_test, urls_come_from_a_file_skipping_blanks_and_comments) {
-  const std::string list = test_support::write_temp_file(
+  const auto list = test_support::write_temp_file(
       "urls_ok", "# list\n\nhttp://127.0.0.1:1/a\n  https://example.com/b  \n");
-  const parse_result r = parse({"--urls", list});
+  const parse_result r = parse({"--urls", list.path()});
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.options.urls,
             (std::vector<std::string>{"http://127.0.0.1:1/a", "https://example.com/b"}));
 }
 
 TEST_F(options_test, a_bad_url_list_names_the_line) {
-  const std::string list =
+  const auto list =
       test_support::write_temp_file("urls_bad", "http://127.0.0.1:1/a\nnot a url\n");
-  EXPECT_EQ(parse({"--urls", list}).error.rfind("--urls: line 2 of", 0), 0U);
-  const std::string empty = test_support::write_temp_file("urls_empty", "# nothing\n");
-  EXPECT_EQ(parse({"--urls", empty}).error.rfind("--urls: no URLs", 0), 0U);
-  EXPECT_EQ(parse({"--urls", list + ".missing"}).error.rfind("--urls: cannot open", 0),
-            0U);
+  EXPECT_EQ(parse({"--urls", list.path()}).error.rfind("--urls: line 2 of", 0), 0U);
+  const auto empty = test_support::write_temp_file("urls_empty", "# nothing\n");
+  EXPECT_EQ(parse({"--urls", empty.path()}).error.rfind("--urls: no URLs", 0), 0U);
+  EXPECT_EQ(
+      parse({"--urls", list.path() + ".missing"}).error.rfind("--urls: cannot open", 0),
+      0U);
 }
 
 TEST_F(options_test, urls_cannot_be_mixed_with_a_delay_workload) {
-  const std::string list =
-      test_support::write_temp_file("urls_mix", "http://127.0.0.1:1/\n");
-  EXPECT_EQ(parse({"--urls", list, "--requests", "3"}).error.rfind("--urls:", 0), 0U);
+  const auto list = test_support::write_temp_file("urls_mix", "http://127.0.0.1:1/\n");
+  EXPECT_EQ(parse({"--urls", list.path(), "--requests", "3"}).error.rfind("--urls:", 0),
+            0U);
 }
 
 TEST_F(options_test, help_is_recognised_and_usage_lists_every_option) {

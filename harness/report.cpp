@@ -101,17 +101,23 @@ void print_report(std::ostream& out, const run_result& result, bool per_request)
       << "  requests     " << result.records.size() << ": " << result.ok() << " ok, "
       << result.failed() << " failed\n"
       << "  wall time    " << seconds(m.wall_s) << "\n";
-  if (const auto expected = result.expected_s()) {
-    const double off = *expected > 0 ? (m.wall_s / *expected - 1) * 100 : 0;
+  // Expected time, speedup and connections describe requests that got their
+  // answers: against a run with failures (a timeout, a refused connection)
+  // they would compare numbers that mean nothing, so they are left out.
+  const bool all_ok = result.failed() == 0;
+  const auto expected = result.expected_s();
+  if (all_ok && expected && *expected > 0) {  // --delay 0: nothing to compare
+    const double off = (m.wall_s / *expected - 1) * 100;
     out << "  expected     " << seconds(*expected) << " ("
         << expected_formula(result.model) << "): " << format_fixed(std::abs(off), 1)
         << (off >= 0 ? "% over" : "% under") << "\n";
   }
-  const double speedup = m.wall_s > 0 ? result.sequential_s() / m.wall_s : 0;
-  out << "  speedup      " << format_fixed(speedup, 2) << "x against one at a time ("
-      << seconds(result.sequential_s())
-      << (result.delay_s ? "" : ", the sum of the times") << ")\n"
-      << "  cpu time     " << seconds(m.cpu_s) << " user+sys"
+  if (all_ok && result.sequential_s() > 0 && m.wall_s > 0) {
+    out << "  speedup      " << format_fixed(result.sequential_s() / m.wall_s, 2)
+        << "x against one at a time (" << seconds(result.sequential_s())
+        << (result.delay_s ? "" : ", the sum of the times") << ")\n";
+  }
+  out << "  cpu time     " << seconds(m.cpu_s) << " user+sys"
       << (m.server_in_process ? " (whole process: includes the in-process server)" : "")
       << "\n"
       << "  peak rss     " << format_fixed(static_cast<double>(m.peak_rss_kb) / 1024, 1)
@@ -122,9 +128,11 @@ void print_report(std::ostream& out, const run_result& result, bool per_request)
                                         " in flight at once (the server's /stats)"
                                   : std::string("unknown (no /stats to ask)"))
       << "\n";
-  long connections = 0;
-  for (const request_record& r : result.records) connections += r.connections;
-  out << "  connections  " << connections << " opened\n";
+  if (all_ok) {
+    long connections = 0;
+    for (const request_record& r : result.records) connections += r.connections;
+    out << "  connections  " << connections << " opened\n";
+  }
   for (const std::string& note : result.notes) out << "  " << note << "\n";
 
   if (per_request) {

@@ -102,13 +102,15 @@ std::string render_timeline(const std::vector<request_record>& records, double w
   for (std::size_t first = 0; first < n; first += per_row) {
     const std::size_t last = std::min(n, first + per_row) - 1;
     std::string label = std::to_string(first);
-    if (per_row > 1) label += "-" + std::to_string(last);
+    // append, not label += "-" + ...: GCC 12 at -O2 reports a -Wrestrict false
+    // positive for "literal" + std::string (GCC bug 105651).
+    if (per_row > 1) label.append("-").append(std::to_string(last));
     out << std::string(label_width - 1 - label.size(), ' ') << label << " |";
     std::size_t failed = 0;
     for (std::size_t i = first; i <= last; ++i) failed += records[i].ok() ? 0 : 1;
     out << draw_bar(records, first, last, width, cell_s, shades) << "|";
-    if (failed > 0)
-      out << (per_row > 1 ? " " + std::to_string(failed) + " failed" : " x");
+    if (failed > 0 && per_row > 1) out << " " << failed << " failed";
+    if (failed > 0 && per_row == 1) out << " x";
     out << "\n";
   }
   return out.str();

@@ -1,7 +1,6 @@
 // libcurl set-up and result reading shared by every chapter.
 #include "harness/transfer.hpp"
 
-#include <cmath>
 #include <stdexcept>
 
 #include "harness/process_stats.hpp"
@@ -47,18 +46,11 @@ easy_handle make_easy() {
   return easy;
 }
 
-void begin_transfer(CURL* easy, transfer& t, double timeout_s, const run_clock& clock) {
+void attach_record(CURL* easy, transfer& t, const run_clock& clock) {
   t.error_buffer[0] = '\0';
-  set_option(easy, CURLOPT_URL, t.record.url.c_str());
   set_option(easy, CURLOPT_WRITEFUNCTION, count_body);
   set_option(easy, CURLOPT_WRITEDATA, &t.record);
   set_option(easy, CURLOPT_ERRORBUFFER, t.error_buffer.data());
-  set_option(easy, CURLOPT_TIMEOUT_MS, std::lround(timeout_s * 1000));
-  // No signals: curl's timeouts would otherwise use SIGALRM, which is not
-  // safe with several threads (libcurl's thread-safety rules).
-  set_option(easy, CURLOPT_NOSIGNAL, 1L);
-  set_option(easy, CURLOPT_FOLLOWLOCATION, 1L);  // like a browser or `requests`
-  set_option(easy, CURLOPT_MAXREDIRS, 5L);
   t.record.start_s = clock.now_s();
 }
 
@@ -80,6 +72,27 @@ request_record end_transfer(CURL* easy, transfer& t, CURLcode result,
   // The handle may be reused for another transfer: stop it pointing at ours.
   set_option(easy, CURLOPT_ERRORBUFFER, static_cast<char*>(nullptr));
   return r;
+}
+
+request_record failed_before_start(std::size_t index, std::string url, std::string error,
+                                   const run_clock& clock) {
+  request_record r;
+  r.index = index;
+  r.url = std::move(url);
+  r.start_s = r.end_s = clock.now_s();
+  r.thread = current_thread_id();
+  r.error = std::move(error);
+  return r;
+}
+
+bool fresh_connection_each(std::size_t transfers,
+                           std::optional<std::size_t> max_in_flight) {
+  return !max_in_flight || *max_in_flight >= transfers;
+}
+
+void use_fresh_connection(CURL* easy) {
+  set_option(easy, CURLOPT_FRESH_CONNECT, 1L);
+  set_option(easy, CURLOPT_FORBID_REUSE, 1L);
 }
 
 }  // namespace inflight::harness

@@ -7,7 +7,9 @@
 #include <curl/curl.h>
 
 #include <array>
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "harness/record.hpp"
@@ -38,21 +40,40 @@ template <typename Value>
 void set_option(CURL* easy, CURLoption option, Value value);
 
 // One GET in progress. It owns the buffers curl writes into, so it must stay
-// where it is (not be moved) between begin_transfer and end_transfer.
+// where it is (not be moved) between attach_record and end_transfer.
 struct transfer {
   request_record record;
   std::array<char, CURL_ERROR_SIZE> error_buffer{};
 };
 
-// Points `easy` at record.url with the timeout, a byte-counting body sink and
-// the error buffer, and stamps the start time. The body is counted and
-// dropped: a real client would keep or parse it.
-void begin_transfer(CURL* easy, transfer& t, double timeout_s, const run_clock& clock);
+// Points `easy`'s body and error message at `t` (the body is counted and
+// dropped: a real client would keep or parse it) and stamps the start time.
+// The request itself (URL, timeout, ...) is chapter 01's begin_transfer.
+void attach_record(CURL* easy, transfer& t, const run_clock& clock);
 
 // Stamps the end time and the thread, and reads what happened: curl's own
 // message for a transport error, "HTTP <code>" for a status >= 400.
 request_record end_transfer(CURL* easy, transfer& t, CURLcode result,
                             const run_clock& clock);
+
+// The record of a request that failed before curl could run it (no easy
+// handle, an option curl refused): one failed record, so that one request's
+// set-up failure is never the whole run's.
+request_record failed_before_start(std::size_t index, std::string url, std::string error,
+                                   const run_clock& clock);
+
+// Fresh connections. When every transfer is in flight at once, no connection
+// is ever free to be reused, so each transfer opens its own and closes it
+// after; with at most K in flight, the K connections are reused. One policy
+// for every chapter that keeps many transfers in flight (03, 04, 05).
+bool fresh_connection_each(std::size_t transfers,
+                           std::optional<std::size_t> max_in_flight);
+
+// A new connection for this transfer, closed after it: CURLOPT_FRESH_CONNECT
+// and CURLOPT_FORBID_REUSE. Telling curl not to look for one to reuse matters:
+// Debian 12's curl (7.88) walks every connection to the host on each new
+// transfer, which at N = 10,000 costs seconds of CPU (curl/curl#2369).
+void use_fresh_connection(CURL* easy);
 
 void throw_curl_error(const char* what, CURLcode code);
 

@@ -17,7 +17,8 @@ TEST_F(server_stats_test, reads_the_peak_and_resets_it) {
   const easy_handle easy = make_easy();
   transfer t;
   t.record.url = delay_url(0.01);
-  begin_transfer(easy.get(), t, 5, clock);
+  set_option(easy.get(), CURLOPT_URL, t.record.url.c_str());
+  attach_record(easy.get(), t, clock);
   const request_record r =
       end_transfer(easy.get(), t, curl_easy_perform(easy.get()), clock);
   ASSERT_TRUE(r.ok()) << r.error;

@@ -25,7 +25,7 @@ namespace {
 
 // Every connection is a descriptor, and the usual soft limit (1024) is far
 // below what 10,000 in flight need. The hard limit is ours to take, as the
-// chapters do for their clients (03_curl_multi/fd_limit.cpp).
+// chapters do for their clients (harness/fd_limit.cpp).
 void raise_descriptor_limit() {
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;

@@ -18,7 +18,8 @@ debian_packages=(
   libgtest-dev libgmock-dev             # tests
   libbenchmark-dev                      # benchmarks
   clang-format                          # the format check CI runs
-  clang libclang-rt-dev                 # mock_server's fuzzer: clang and its libFuzzer
+  clang                                 # the clang preset, and mock_server's fuzzer
+  libclang-rt-dev                       # the fuzzer's libFuzzer
 )
 if [[ "${1:-}" == "--peers" ]]; then
   debian_packages+=(python3-requests python3-aiohttp nodejs)

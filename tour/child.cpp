@@ -10,20 +10,12 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
+
+#include "harness/temp_file.hpp"
 
 namespace inflight::tour {
 namespace {
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in{path};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // A child's exit as something to wait on. On Linux a pidfd wakes us the
 // moment the child exits; elsewhere (or before Linux 5.3) we look again after
@@ -61,19 +53,15 @@ class pidfd {
 child_result run_child(const std::string& executable,
                        const std::vector<std::string>& args,
                        const std::function<void(double elapsed_s)>& waiting) {
-  namespace fs = std::filesystem;
-  const auto stem =
-      fs::temp_directory_path() / ("inflight_tour_" + std::to_string(getpid()));
-  const auto out_path = fs::path(stem.string() + ".out");
-  const auto err_path = fs::path(stem.string() + ".err");
-
+  // The child writes straight into descriptors we made (mkostemp: a name
+  // nobody could plant first); dup2 clears their close-on-exec in the child.
+  const harness::temp_file out{"tour_out"};
+  const harness::temp_file err{"tour_err"};
   posix_spawn_file_actions_t actions{};
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_adddup2(&actions, out.fd(), STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err.fd(), STDERR_FILENO);
   std::vector<std::string> words{executable};
   words.insert(words.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -117,10 +105,8 @@ child_result run_child(const std::string& executable,
     result.how_it_ended = "killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
                           strsignal(WTERMSIG(status)) + ")";
   }
-  result.out = slurp(out_path);
-  result.err = slurp(err_path);
-  fs::remove(out_path);
-  fs::remove(err_path);
+  result.out = out.read_all();
+  result.err = err.read_all();
   return result;
 }
 

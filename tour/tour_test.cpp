@@ -2,11 +2,16 @@
 // chapter that fails shows up as failed without stopping the others.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "harness/test_support/command.hpp"
 #include "harness/test_support/server_fixture.hpp"
+#include "tour/child.hpp"
 
 namespace inflight::tour {
 namespace {
@@ -91,6 +96,31 @@ TEST(tour, bad_arguments_exit_2) {
     EXPECT_EQ(run.exit_status, 2) << args[0];
     EXPECT_NE(run.err.find("tour: " + args[0]), std::string::npos) << run.err;
   }
+}
+
+TEST(run_child, never_opens_a_predictable_name) {
+  // Symlinks planted under the names run_child used to open, pointing at a
+  // file another user could have made: the child's output must not go there.
+  namespace fs = std::filesystem;
+  const fs::path tmp = fs::temp_directory_path();
+  const fs::path victim = tmp / ("inflight_victim_tour_" + std::to_string(getpid()));
+  std::ofstream{victim} << "precious\n";
+  const std::string stem = "inflight_tour_" + std::to_string(getpid());
+  for (const char* ext : {".out", ".err"}) {
+    fs::remove(tmp / (stem + ext));
+    fs::create_symlink(victim, tmp / (stem + ext));
+  }
+  const child_result child =
+      run_child("/bin/sh", {"-c", "echo out; echo err >&2"}, [](double) {});
+  std::ifstream in{victim};
+  std::string kept;
+  std::getline(in, kept);
+  for (const char* ext : {".out", ".err"}) fs::remove(tmp / (stem + ext));
+  fs::remove(victim);
+  EXPECT_EQ(child.exit_status, 0) << child.how_it_ended;
+  EXPECT_EQ(child.out, "out\n");
+  EXPECT_EQ(child.err, "err\n");
+  EXPECT_EQ(kept, "precious") << "the child wrote through a planted link";
 }
 
 }  // namespace

@@ -7,42 +7,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace inflight::test_support {
 
-namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in{path};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
-
-std::string write_temp_file(const std::string& name, const std::string& text) {
-  const auto path =
-      std::filesystem::temp_directory_path() / (std::to_string(getpid()) + "_" + name);
-  std::ofstream{path} << text;
-  return path.string();
+harness::temp_file write_temp_file(const std::string& name, const std::string& text) {
+  harness::temp_file file{name};
+  file.write(text);
+  return file;
 }
 
 command_result run_command(const std::string& executable,
                            const std::vector<std::string>& args) {
-  const std::string out_path = write_temp_file("stdout", "");
-  const std::string err_path = write_temp_file("stderr", "");
+  // The child writes straight into our descriptors (dup2 clears their
+  // close-on-exec in the child): no path to reopen, nothing for another
+  // user to plant in /tmp first.
+  const harness::temp_file out{"stdout"};
+  const harness::temp_file err{"stderr"};
   posix_spawn_file_actions_t actions{};
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_TRUNC, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_TRUNC, 0);
+  posix_spawn_file_actions_adddup2(&actions, out.fd(), STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err.fd(), STDERR_FILENO);
   std::vector<std::string> argv_text{executable};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -59,10 +45,8 @@ command_result run_command(const std::string& executable,
 
   command_result result;
   result.exit_status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
-  result.out = read_file(out_path);
-  result.err = read_file(err_path);
-  std::filesystem::remove(out_path);
-  std::filesystem::remove(err_path);
+  result.out = out.read_all();
+  result.err = err.read_all();
   return result;
 }
 

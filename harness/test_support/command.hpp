@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/temp_file.hpp"
+
 namespace inflight::test_support {
 
 struct command_result {
@@ -17,7 +19,8 @@ struct command_result {
 command_result run_command(const std::string& executable,
                            const std::vector<std::string>& args);
 
-// A file in the test's temporary directory holding `text`; returns its path.
-std::string write_temp_file(const std::string& name, const std::string& text);
+// A new file in the temporary directory holding `text` (its name: .path()),
+// removed when the returned object is destroyed.
+harness::temp_file write_temp_file(const std::string& name, const std::string& text);
 
 }  // namespace inflight::test_support

@@ -47,4 +47,11 @@ inline std::string closed_port_url() {
   return url;
 }
 
+// A URL curl refuses to take at all: longer than the 8 MB it allows any string
+// option, so curl_easy_setopt fails and the request's set-up fails before it
+// runs. (A URL with a scheme curl lacks fails later, in the transfer.)
+inline std::string url_curl_refuses() {
+  return "http://127.0.0.1/" + std::string(8'000'000, 'a');
+}
+
 }  // namespace inflight::test_support

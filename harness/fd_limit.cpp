@@ -1,19 +1,19 @@
-#include "03_curl_multi/fd_limit.hpp"
+// Raising the descriptor limit, or saying why it cannot be.
+#include "harness/fd_limit.hpp"
 
 #include <sys/resource.h>
 
 #include <algorithm>
-
 #include <string>
 
-namespace inflight::ch03 {
+namespace inflight::harness {
 
 std::size_t descriptors_needed(std::size_t in_flight, bool server_in_process) {
   constexpr std::size_t spare = 64;  // stdio, the poller, curl's own, a trace file
   return in_flight * (server_in_process ? 2 : 1) + spare;
 }
 
-std::size_t descriptors_for(const harness::run_options& options) {
+std::size_t descriptors_for(const run_options& options) {
   const std::size_t n = options.urls.empty() ? options.requests : options.urls.size();
   const bool server_here = options.url.empty() && options.urls.empty();
   return descriptors_needed(std::min(n, options.max_in_flight.value_or(n)), server_here);
@@ -36,9 +36,10 @@ std::size_t ensure_descriptors(std::size_t needed) {
         std::to_string(limit.rlim_cur) + " and cannot be raised further (hard limit " +
         std::to_string(limit.rlim_max) + "). Raise it with `ulimit -Hn " +
         std::to_string(needed) + "` as root (or in /etc/security/limits.conf), or use " +
-        "--max-in-flight to keep fewer requests in flight");
+        "fewer requests in flight (--max-in-flight where the chapter has it, or fewer "
+        "--requests)");
   }
   return limit.rlim_cur;
 }
 
-}  // namespace inflight::ch03
+}  // namespace inflight::harness
