@@ -31,6 +31,7 @@ task<request_record> cpu_job(ch04::event_loop& loop, ch02::fixed_pool* pool,
                              std::size_t row) {
   co_await loop.sleep_for(cpu_starts_after);
   const harness::run_clock& clock = loop.clock();
+  // [exercise:offload]
   if (pool == nullptr) {
     out = run_task(index, steps, clock);  // nothing else on this thread runs now
   } else {
@@ -39,6 +40,7 @@ task<request_record> cpu_job(ch04::event_loop& loop, ch02::fixed_pool* pool,
     const auto job = [index, steps, &clock] { return run_task(index, steps, clock); };
     out = co_await on_pool(*pool, loop, job);  // on a worker; the loop turns on
   }
+  // [/exercise]
   co_return as_record(out, row);
 }
 // [/snippet]
