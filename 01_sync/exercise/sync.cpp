@@ -1,6 +1,8 @@
 // Exercise 01: write the blocking loop, reusing one easy handle across it.
 // A copy of 01_sync/sync.cpp with fetch_all left for you; fetch_one, the one
 // blocking request, is given. The solution is ../sync.cpp: try first.
+// Hard mode: delete the TODO comments and work from the contract in the
+// chapter README's Exercises section and the tests alone.
 //
 // Run the chapter's tests against this file (docs/workshop.md, "Exercises"):
 //   cmake --preset exercises && cmake --build --preset exercises

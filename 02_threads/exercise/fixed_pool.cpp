@@ -2,6 +2,8 @@
 // with its three functions left for you; the class, and submit (step 1d), are
 // in fixed_pool.hpp beside this file. The solution is ../fixed_pool.cpp: try
 // first.
+// Hard mode: delete the TODO comments and work from the contract in the
+// chapter README's Exercises section and the tests alone.
 //
 // Every file includes the pool by its lesson path; the build puts the starter,
 // fixed_pool.hpp beside this file, in its place (see that file).

@@ -1,6 +1,8 @@
 // Exercise 02: the fixed pool's interface, a copy of 02_threads/fixed_pool.hpp
 // with submit left for you (step 1d); the rest of step 1 is in fixed_pool.cpp
 // beside this file. The solution is ../fixed_pool.hpp: try first.
+// Hard mode: delete the TODO comments and work from the contract in the
+// chapter README's Exercises section and the tests alone.
 //
 // In the exercises build this file replaces fixed_pool.hpp wherever
 // "02_threads/fixed_pool.hpp" is included: pool.cpp, the tests and chapter 05,

@@ -3,6 +3,8 @@
 // (step 2); the pool itself is step 1, in fixed_pool.cpp and fixed_pool.hpp
 // beside this file. The solutions are ../pool.cpp, ../fixed_pool.cpp and
 // ../fixed_pool.hpp: try first.
+// Hard mode: delete the TODO comments and work from the contract in the
+// chapter README's Exercises section and the tests alone.
 //
 // Run the chapter's tests against these files (docs/workshop.md, "Exercises"):
 //   cmake --preset exercises && cmake --build --preset exercises

@@ -3,6 +3,8 @@
 // transfer (add_next) and the bookkeeping are given. Both drivers
 // (poll_driver.cpp, socket_driver.cpp) call start() once and harvest() after
 // every wake-up. The solution is ../batch.cpp: try first.
+// Hard mode: delete the TODO comments and work from the contract in the
+// chapter README's Exercises section and the tests alone.
 //
 // Run the chapter's tests against this file (docs/workshop.md, "Exercises"):
 //   cmake --preset exercises && cmake --build --preset exercises

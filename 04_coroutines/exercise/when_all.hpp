@@ -2,6 +2,8 @@
 // when_all_settled and the two pieces it starts its tasks with (settle,
 // start_all) left for you; the counter, the runner coroutine and when_all are
 // given. The solution is ../when_all.hpp: try first.
+// Hard mode: delete the TODO comments and work from the contract in the
+// chapter README's Exercises section and the tests alone.
 //
 // when_all is given as the worked example: it is five lines on top of
 // when_all_settled (wait for every outcome, then the values in order, or the

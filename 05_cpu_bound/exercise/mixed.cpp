@@ -5,6 +5,8 @@
 // ends; offloaded to chapter 02's pool and co_awaited, it waits like a
 // transfer and the loop stays free. Step 1 is in pool.cpp beside this file.
 // The solution is ../mixed.cpp: try first.
+// Hard mode: delete the TODO comments and work from the contract in the
+// chapter README's Exercises section and the tests alone.
 //
 // Run the chapter's tests against these files (docs/workshop.md, "Exercises"):
 //   cmake --preset exercises && cmake --build --preset exercises

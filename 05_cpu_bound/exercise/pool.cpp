@@ -4,6 +4,8 @@
 // you wrote in exercise 02. Step 2, the same pool used from the event loop, is
 // in mixed.cpp beside this file. The solutions are ../pool.cpp and
 // ../mixed.cpp: try first.
+// Hard mode: delete the TODO comments and work from the contract in the
+// chapter README's Exercises section and the tests alone.
 //
 // Run the chapter's tests against these files (docs/workshop.md, "Exercises"):
 //   cmake --preset exercises && cmake --build --preset exercises
