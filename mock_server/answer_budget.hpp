@@ -15,6 +15,11 @@ class answer_budget {
   // False, and nothing taken, when `bytes` more would pass the cap.
   bool take(std::size_t bytes);
   void give_back(std::size_t bytes) { used_ -= bytes; }
+  // What take() would accept now (another thread may take it first).
+  [[nodiscard]] std::size_t left() const {
+    const auto used = used_.load();
+    return used < max_ ? max_ - used : 0;
+  }
 
  private:
   std::size_t max_;

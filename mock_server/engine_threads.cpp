@@ -12,15 +12,16 @@
 // Owning the connection loop takes about as many lines as the workarounds did,
 // and it reads the head with the parser the events engine uses (http_head.cpp),
 // so both engines refuse the same requests the same way.
-#include <fcntl.h>
 #include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -90,6 +91,20 @@ void return_large_blocks_to_the_system() {
   std::call_once(once, [] { ::mallopt(M_MMAP_THRESHOLD, 1024 * 1024); });
 }
 
+// The most connections the process's descriptors allow, less room for what
+// else it opens: the listening socket, logs, an embedding chapter's own
+// sockets, a sanitizer's pipes. Past it a connection gets the same 503 as past
+// max_connections, instead of accept() failing with EMFILE and every other
+// open() in the process failing with it.
+int descriptor_cap(int max_connections) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+    return max_connections;
+  const auto soft = static_cast<long>(limit.rlim_cur);
+  const auto room = std::max<long>(16, soft / 8);
+  return static_cast<int>(std::clamp<long>(soft - room, 1, max_connections));
+}
+
 class threads_engine final : public server::engine {
  public:
   explicit threads_engine(const server_options& options)
@@ -115,12 +130,11 @@ class threads_engine final : public server::engine {
     acceptor_.join();  // no new connections from here on
     ::close(listen_fd_);
     pool_.shutdown();  // requests in flight answer 503 and close; joins
-    ::close(spare_fd_);
   }
 
  private:
   void accept_loop();
-  void accept_at_descriptor_limit();
+  void refuse(int fd);
   void serve(int fd, double queue_ms) {
     serve_connection(fd, queue_ms, context_);
     --connections_;
@@ -134,9 +148,7 @@ class threads_engine final : public server::engine {
   answer_budget budget_{limits_.max_bytes_in_flight};
   int listen_fd_;
   int port_;
-  // A descriptor held in reserve: at the process's descriptor limit, closing
-  // it lets accept() take the waiting connection, to answer it 503.
-  int spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  const int max_connections_ = descriptor_cap(limits_.max_connections);
   std::atomic<int> connections_{0};
   bool said_limit_ = false;  // logged the descriptor limit once (acceptor only)
   connection_pool pool_;
@@ -152,22 +164,27 @@ void threads_engine::accept_loop() {
     for (;;) {  // every connection already queued, then back to waiting
       const int fd =
           ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-      if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
-        accept_at_descriptor_limit();
-        break;
-      }
       if (fd < 0 && (errno == EINTR || errno == ECONNABORTED)) continue;
+      if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+        // Something else in the process took the descriptors. The connection
+        // stays queued and poll() would report it again at once: a spinning
+        // core. Wait a little instead; it is accepted once one is free.
+        if (!said_limit_ && !options_.quiet)
+          std::fprintf(stderr,
+                       "mock_server: cannot accept connections: %s (raise ulimit -n); "
+                       "new ones wait, retried every 100 ms. Said once.\n",
+                       std::strerror(errno));
+        said_limit_ = true;
+        wait_on(stop_.fd(), 0, steady::now() + std::chrono::milliseconds(100), stop_);
+      }
       if (fd < 0) break;  // EAGAIN: none left
       // Answers go out whole, head and body in one write: with Nagle's
       // algorithm on, the second answer on a keep-alive connection waited for
       // the client's delayed ACK, ~40 ms.
       const int on = 1;
       ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-      if (connections_ >= limits_.max_connections) {
-        stats_.note_refused();
-        refuse_connection(fd, 503,
-                          "too many connections (this server's limit is " +
-                              std::to_string(limits_.max_connections) + ")");
+      if (connections_ >= max_connections_) {
+        refuse(fd);
         continue;
       }
       ++connections_;
@@ -177,26 +194,19 @@ void threads_engine::accept_loop() {
   }
 }
 
-// accept() fails while the connection stays queued, so poll() would report it
-// again at once: a spinning core. Give up the spare descriptor, take the
-// connection, answer it 503, and take the spare back.
-void threads_engine::accept_at_descriptor_limit() {
-  if (!said_limit_ && !options_.quiet)
+void threads_engine::refuse(int fd) {
+  // A cap set by the descriptors, not by max_connections, is worth a line.
+  const bool descriptors = max_connections_ < limits_.max_connections;
+  if (descriptors && !said_limit_ && !options_.quiet)
     std::fprintf(stderr,
-                 "mock_server: cannot accept connections: %s (raise ulimit -n); new "
-                 "ones get a 503 JSON until some close. Said once.\n",
-                 std::strerror(errno));
-  said_limit_ = true;
-  ::close(spare_fd_);
-  const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-  if (fd >= 0) {
-    stats_.note_refused();
-    refuse_connection(fd, 503, "the server is out of file descriptors");
-  }
-  spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  // Still none free (the spare too is gone): wait a little, not a busy loop.
-  if (fd < 0 || spare_fd_ < 0)
-    wait_on(stop_.fd(), 0, steady::now() + std::chrono::milliseconds(100), stop_);
+                 "mock_server: cannot accept connections past %d: that is what ulimit -n "
+                 "leaves; new ones get a 503 JSON until some close. Said once.\n",
+                 max_connections_);
+  said_limit_ = said_limit_ || descriptors;
+  stats_.note_refused();
+  refuse_connection(fd, 503,
+                    "too many connections (this server's limit is " +
+                        std::to_string(max_connections_) + ")");
 }
 
 }  // namespace

@@ -248,7 +248,8 @@ TEST_P(fault_test, answers_nobody_reads_are_capped_in_bytes) {
   const auto second = client::raw_exchange(s->port(), ten_mib);
   EXPECT_EQ(second.status, 503);
   EXPECT_NE(second.bytes.find("busy"), std::string::npos) << second.bytes.substr(0, 300);
-  first.reset();  // its bytes leave with it
+  first.reset();  // its bytes leave with it, once the server has seen the reset
+  ASSERT_TRUE(client::wait_until([&] { return s->stats().connections == 0; }, 5));
   bool closed = false;
   socket_client third(s->port());
   ASSERT_TRUE(third.send(get_request("/bytes/10485760", "Connection: close\r\n")));

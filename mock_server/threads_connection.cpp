@@ -168,13 +168,13 @@ struct connection::in_flight {
 
 // One request: route it, carry its plan out, count it. False: close.
 bool connection::answer(const request_head& head, std::optional<double> queue_ms) {
+  // The budget that is left goes to the router, which refuses a body too big
+  // for it before building it; take() settles a race with another thread.
   auto plan = route({head.method, head.target, head.headers, origin_, head.version},
-                    c_.stats, c_.options);
+                    c_.stats, c_.options, c_.budget.left());
   const auto held = head.method == "HEAD" ? 0 : plan.body.size();
-  if (!c_.budget.take(held)) {
-    refuse(503, "busy: answers in progress would pass this server's limit of " +
-                    std::to_string(c_.limits.max_bytes_in_flight) +
-                    " bytes not yet sent; try again later");
+  if (plan.refused || !c_.budget.take(held)) {
+    refuse(503, busy_error(c_.options));
     return false;
   }
   if (plan.counted) c_.stats.begin(plan.route, queue_ms);
