@@ -40,9 +40,9 @@ struct connection {
     lingering,     // written and shut: read and drop what the client still sends
   };
 
-  events_engine* engine;
-  bufferevent* bev;
-  event* timer;  // what it means depends on the state: see on_timer()
+  events_engine* engine = nullptr;
+  bufferevent* bev = nullptr;
+  event* timer = nullptr;  // what it means depends on the state: see on_timer()
   std::string origin;
   steady::time_point accepted = steady::now();
   bool first_request = true;  // its queueing delay is measured from `accepted`

@@ -329,7 +329,10 @@ connection* start_connection(events_engine& engine, evutil_socket_t fd,
   auto* bev = bufferevent_socket_new(engine.base(), fd, BEV_OPT_CLOSE_ON_FREE);
   if (bev == nullptr) return nullptr;
   const auto& limits = engine.options().limits;
-  auto* c = new connection{&engine, bev, nullptr, std::move(origin)};
+  auto* c = new connection{};
+  c->engine = &engine;
+  c->bev = bev;
+  c->origin = std::move(origin);
   c->timer = evtimer_new(engine.base(), on_timer, c);
   c->drained = evbuffer_add_cb(bufferevent_get_output(bev), on_output_drained, c);
   bufferevent_setcb(bev, on_read, on_write, on_event, c);
