@@ -103,9 +103,11 @@ void events_engine::stop() {
 void events_engine::on_stop(evutil_socket_t, short, void* self) {
   auto* engine = static_cast<events_engine*>(self);
   // Cut every request still under way, close every connection, stop listening.
-  for (auto* c : std::unordered_set(engine->connections_)) {
+  // (Not over a copy of the set: copying may throw, and this is a C callback.)
+  while (!engine->connections_.empty()) {
+    auto* c = *engine->connections_.begin();
     cut_for_stop(*c);
-    engine->close(c);
+    engine->close(c);  // erases it
   }
   evconnlistener_free(engine->listener_);
   event_base_loopbreak(engine->base_);
