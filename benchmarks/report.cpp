@@ -212,7 +212,7 @@ int main(int argc, char** argv) {
        << "`: " << c.value("num_cpus", 0) << " CPUs at " << c.value("mhz_per_cpu", 0)
        << " MHz";
     // What the binary recorded about itself (support.cpp, cpu_bench.cpp).
-    for (const char* key : {"compiler", "libcurl", "libevent", "cpp_httplib", "server"})
+    for (const char* key : {"compiler", "libcurl", "libevent", "server"})
       if (c.contains(key)) md << "; " << key << " " << c[key].get<std::string>();
     md << ".\n\n";
     const auto rows = rows_of(results);

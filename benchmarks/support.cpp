@@ -9,7 +9,6 @@
 
 #include <curl/curl.h>
 #include <event2/event.h>
-#include <httplib.h>
 
 #include <cstdio>
 #include <fstream>
@@ -44,7 +43,6 @@ const bool context_recorded = [] {
   benchmark::AddCustomContext("compiler", compiler_version);
   benchmark::AddCustomContext("libcurl", curl_version_info(CURLVERSION_NOW)->version);
   benchmark::AddCustomContext("libevent", event_get_version());
-  benchmark::AddCustomContext("cpp_httplib", CPPHTTPLIB_VERSION);
   benchmark::AddCustomContext(
       "server", "in its own process: mock_server, or floor_server (floor rows)");
   return true;

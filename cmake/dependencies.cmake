@@ -40,17 +40,3 @@ if(NOT LIBEVENT_FOUND)
   inflight_missing("libevent 2.1 (development files)" libevent-dev)
 endif()
 
-# cpp-httplib: Debian ships it as a compiled library with a pkg-config file;
-# elsewhere it is usually the single header-only httplib.h.
-pkg_check_modules(HTTPLIB QUIET IMPORTED_TARGET cpp-httplib)
-add_library(inflight_httplib INTERFACE)
-if(HTTPLIB_FOUND)
-  target_link_libraries(inflight_httplib INTERFACE PkgConfig::HTTPLIB Threads::Threads)
-else()
-  find_path(HTTPLIB_INCLUDE_DIR httplib.h)
-  if(NOT HTTPLIB_INCLUDE_DIR)
-    inflight_missing("cpp-httplib" libcpp-httplib-dev)
-  endif()
-  target_include_directories(inflight_httplib SYSTEM INTERFACE ${HTTPLIB_INCLUDE_DIR})
-  target_link_libraries(inflight_httplib INTERFACE Threads::Threads)
-endif()

@@ -13,7 +13,6 @@ debian_packages=(
   g++ cmake ninja-build pkg-config      # toolchain
   libcurl4-openssl-dev                  # the HTTP client every chapter uses
   libevent-dev                          # the events engine of mock_server
-  libcpp-httplib-dev                    # the threads engine of mock_server
   nlohmann-json3-dev                    # JSON: --json output, /stats, traces
   libgtest-dev libgmock-dev             # tests
   libbenchmark-dev                      # benchmarks
@@ -27,7 +26,7 @@ elif [[ $# -gt 0 ]]; then
   echo "usage: scripts/setup.sh [--peers]" >&2
   exit 2
 fi
-brew_packages=(cmake ninja pkg-config curl libevent cpp-httplib nlohmann-json
+brew_packages=(cmake ninja pkg-config curl libevent nlohmann-json
                googletest google-benchmark clang-format)
 
 if [[ "$(uname -s)" == "Darwin" ]]; then
@@ -39,7 +38,7 @@ fi
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "setup.sh knows Debian and Ubuntu (apt-get). On another system install:" >&2
   echo "  a C++20 compiler, CMake >= 3.25, Ninja, pkg-config, libcurl, libevent 2.1," >&2
-  echo "  cpp-httplib, nlohmann/json, GoogleTest, Google Benchmark, clang-format" >&2
+  echo "  nlohmann/json, GoogleTest, Google Benchmark, clang-format" >&2
   exit 1
 fi
 
