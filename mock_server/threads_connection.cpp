@@ -3,11 +3,8 @@
 // client costs no CPU, and a stop wakes it at once.
 #include "mock_server/threads_connection.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,20 +34,6 @@ std::string error_answer(int status, const std::string& message) {
   plan.status = status;
   plan.body = error_body(message);
   return head_of(plan, 0, /*close=*/true) + plan.body;
-}
-
-std::string peer_address(int fd) {
-  sockaddr_storage peer{};
-  socklen_t size = sizeof peer;
-  char text[INET6_ADDRSTRLEN] = "";
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &size) != 0) return text;
-  if (peer.ss_family == AF_INET6)
-    ::inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6&>(peer).sin6_addr, text,
-                sizeof text);
-  else
-    ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in&>(peer).sin_addr, text,
-                sizeof text);
-  return text;
 }
 
 class connection {
@@ -228,31 +211,8 @@ connection::outcome connection::carry_out(in_flight& request, const request_head
   return w == woken::stopped ? outcome::stopped : outcome::client_gone;
 }
 
-// Blocking style on a non-blocking socket: the head and the body in one
-// sendmsg() where they fit, without copying the body behind the head.
-// send_timeout without any progress means the client stopped reading.
 woken connection::send_all(std::string_view head, std::string_view body) {
-  auto deadline = steady::now() + c_.limits.send_timeout;
-  while (!head.empty() || !body.empty()) {
-    iovec parts[2] = {{const_cast<char*>(head.data()), head.size()},
-                      {const_cast<char*>(body.data()), body.size()}};
-    msghdr message{};
-    message.msg_iov = head.empty() ? parts + 1 : parts;
-    message.msg_iovlen = head.empty() ? 1 : 2;
-    const auto n = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
-    if (n > 0) {
-      const auto from_head = std::min(head.size(), static_cast<std::size_t>(n));
-      head.remove_prefix(from_head);
-      body.remove_prefix(static_cast<std::size_t>(n) - from_head);
-      deadline = steady::now() + c_.limits.send_timeout;
-    } else if (n < 0 && errno == EAGAIN) {
-      if (const auto w = wait_on(fd_, POLLOUT, deadline, c_.stop); w != woken::ready)
-        return w == woken::timed_out ? woken::client_gone : w;
-    } else if (n < 0 && errno != EINTR) {
-      return woken::client_gone;
-    }
-  }
-  return woken::ready;
+  return send_whole(fd_, head, body, c_.limits.send_timeout, c_.stop);
 }
 
 // A request the engine will not serve: a JSON error, counted, then close.
@@ -260,20 +220,6 @@ void connection::refuse(int status, const std::string& message) {
   refused_ = true;
   c_.stats.note_refused();
   send_all(error_answer(status, message));
-}
-
-// Shut our side, then read what the client still sends for a moment: closing
-// with unread bytes answers them with a reset, which can destroy the error
-// answer before the client reads it (RFC 9112 9.6).
-void linger_and_close(int fd, const stop_signal& stop) {
-  ::shutdown(fd, SHUT_WR);
-  const auto until = steady::now() + std::chrono::milliseconds(500);
-  for (int reads = 0; reads < 64 && wait_on(fd, POLLIN, until, stop) == woken::ready;
-       ++reads) {
-    char buffer[16384];
-    if (::recv(fd, buffer, sizeof buffer, 0) == 0) break;
-  }
-  ::close(fd);
 }
 
 }  // namespace
@@ -301,7 +247,7 @@ void serve_connection(int fd, double queue_ms, connection_context& context) {
 }
 
 void refuse_connection(int fd, int status, const std::string& message) {
-  // Read what already arrived (see linger_and_close), then one send that
+  // Read what already arrived (see linger_and_close()), then one send that
   // does not wait: the accepting thread must never block on a client.
   char buffer[16384];
   while (::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT) > 0) {

@@ -1,9 +1,14 @@
 #include "mock_server/wait.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <system_error>
@@ -45,6 +50,56 @@ woken wait_on(int fd, short events, steady::time_point deadline,
       return woken::client_gone;
     if ((watch[0].revents & events) != 0) return woken::ready;
   }
+}
+
+woken send_whole(int fd, std::string_view head, std::string_view body,
+                 std::chrono::milliseconds idle, const stop_signal& stop) {
+  auto deadline = steady::now() + idle;
+  while (!head.empty() || !body.empty()) {
+    iovec parts[2] = {{const_cast<char*>(head.data()), head.size()},
+                      {const_cast<char*>(body.data()), body.size()}};
+    msghdr message{};
+    message.msg_iov = head.empty() ? parts + 1 : parts;
+    message.msg_iovlen = head.empty() ? 1 : 2;
+    const auto n = ::sendmsg(fd, &message, MSG_NOSIGNAL);
+    if (n > 0) {
+      const auto from_head = std::min(head.size(), static_cast<std::size_t>(n));
+      head.remove_prefix(from_head);
+      body.remove_prefix(static_cast<std::size_t>(n) - from_head);
+      deadline = steady::now() + idle;
+    } else if (n < 0 && errno == EAGAIN) {
+      if (const auto w = wait_on(fd, POLLOUT, deadline, stop); w != woken::ready)
+        return w == woken::timed_out ? woken::client_gone : w;
+    } else if (n < 0 && errno != EINTR) {
+      return woken::client_gone;
+    }
+  }
+  return woken::ready;
+}
+
+void linger_and_close(int fd, const stop_signal& stop) {
+  ::shutdown(fd, SHUT_WR);
+  const auto until = steady::now() + std::chrono::milliseconds(500);
+  for (int reads = 0; reads < 64 && wait_on(fd, POLLIN, until, stop) == woken::ready;
+       ++reads) {
+    char buffer[16384];
+    if (::recv(fd, buffer, sizeof buffer, 0) == 0) break;
+  }
+  ::close(fd);
+}
+
+std::string peer_address(int fd) {
+  sockaddr_storage peer{};
+  socklen_t size = sizeof peer;
+  char text[INET6_ADDRSTRLEN] = "";
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &size) != 0) return text;
+  if (peer.ss_family == AF_INET6)
+    ::inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6&>(peer).sin6_addr, text,
+                sizeof text);
+  else
+    ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in&>(peer).sin_addr, text,
+                sizeof text);
+  return text;
 }
 
 }  // namespace inflight::mock

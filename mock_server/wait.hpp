@@ -1,10 +1,13 @@
-// How a thread of the threads engine waits: on its client's socket, the
-// engine's stop signal and a deadline at once, with one poll(). Nothing spins
-// and nothing polls on a timer: a parked thread costs its stack and no CPU.
+// How a thread of the threads engine waits, and does its socket I/O: on its
+// client's socket, the engine's stop signal and a deadline at once, with one
+// poll(). Nothing spins and nothing polls on a timer: a parked thread costs its
+// stack and no CPU, and a stop wakes it at once.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <string>
+#include <string_view>
 
 namespace inflight::mock {
 
@@ -34,5 +37,20 @@ enum class woken { ready, timed_out, stopped, client_gone };
 // (POLLERR or POLLHUP: always `client_gone`). A FIN alone is a half-close, not
 // a disconnect: it shows as POLLIN (a read of 0) or POLLRDHUP, if asked for.
 woken wait_on(int fd, short events, steady::time_point deadline, const stop_signal& stop);
+
+// Writes `head` then `body` on a non-blocking socket, in blocking style: one
+// sendmsg() where both fit, without copying the body behind the head. Ready,
+// stopped, or client_gone (a reset, or `idle` without progress: it stopped
+// reading).
+woken send_whole(int fd, std::string_view head, std::string_view body,
+                 std::chrono::milliseconds idle, const stop_signal& stop);
+
+// Shuts our side, reads what the client still sends for a moment, closes:
+// closing with unread bytes answers them with a reset, which can destroy an
+// error answer before the client reads it (RFC 9112 9.6).
+void linger_and_close(int fd, const stop_signal& stop);
+
+// The client's address, "127.0.0.1"; "" when unknown.
+std::string peer_address(int fd);
 
 }  // namespace inflight::mock
