@@ -50,6 +50,7 @@ TEST_P(load_test, ten_thousand_at_once_are_all_answered_or_counted_as_refused) {
 
   const auto stats = json::parse(client::get(s.url() + "/stats").body, nullptr, false);
   ASSERT_TRUE(stats.is_object());
+  std::printf("the server's /stats: %s\n", stats.dump().c_str());
   EXPECT_EQ(stats["served"], by_status[200]) << stats;
   EXPECT_GE(stats["refused"].get<int>(), by_status[503]) << stats;
   EXPECT_EQ(stats["in_flight"], 0) << stats;
