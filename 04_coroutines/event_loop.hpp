@@ -90,6 +90,10 @@ class event_loop {
   // thread, at its next turn, and this thread is still busy announcing.
   void post(std::coroutine_handle<> h);
   void expect_post() { ++posts_expected_; }
+  // A post announced that will not come after all (its coroutine is gone).
+  void unexpect_post() noexcept {
+    if (posts_expected_ > 0) --posts_expected_;
+  }
 
   // A pending call_at. It owns the callback's slot: destroying it (or the
   // frame it lives in) cancels the call, so a callback never runs after what

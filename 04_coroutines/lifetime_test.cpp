@@ -17,6 +17,7 @@
 #include "04_coroutines/semaphore.hpp"
 #include "04_coroutines/task.hpp"
 #include "04_coroutines/wait_for.hpp"
+#include "harness/test_support/abandoned.hpp"
 #include "harness/transfer.hpp"
 
 namespace inflight::ch04 {
@@ -24,26 +25,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// A coroutine that starts at once and that the test destroys whenever it
-// likes: the way an owner gives up on a coroutine mid-wait.
-struct abandoned {
-  struct promise_type {
-    abandoned get_return_object() {
-      return abandoned{std::coroutine_handle<promise_type>::from_promise(*this)};
-    }
-    std::suspend_never initial_suspend() noexcept { return {}; }
-    std::suspend_always final_suspend() noexcept { return {}; }
-    void return_void() noexcept {}
-    void unhandled_exception() noexcept { std::terminate(); }
-  };
-  explicit abandoned(std::coroutine_handle<promise_type> h) : frame{h} {}
-  abandoned(abandoned&& other) noexcept : frame{std::exchange(other.frame, {})} {}
-  abandoned& operator=(abandoned&&) = delete;
-  ~abandoned() {
-    if (frame) frame.destroy();
-  }
-  std::coroutine_handle<promise_type> frame;
-};
+using test_support::abandoned;
 
 class lifetime_test : public ::testing::Test {
  protected:

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "harness/process_stats.hpp"
+#include "harness/test_support/abandoned.hpp"
 #include "harness/transfer.hpp"
 
 namespace inflight::ch05 {
@@ -69,6 +70,47 @@ TEST(pool_awaiter, a_job_still_running_when_the_loop_throws_posts_to_a_live_loop
   });
   EXPECT_THROW(loop.run(wait_on_pool(pool, loop, started)), std::runtime_error);
 }  // ~fixed_pool: the worker finishes, writes its value and posts, then ~event_loop
+
+test_support::abandoned on_pool_then_note(ch02::fixed_pool& pool, ch04::event_loop& loop,
+                                          std::latch& started, bool& resumed) {
+  const auto slow = [&started] {
+    started.count_down();
+    std::this_thread::sleep_for(50ms);
+    return 1;
+  };
+  co_await on_pool(pool, loop, slow);
+  resumed = true;
+}
+
+ch04::task<int> sleep_ms(ch04::event_loop& loop, int ms) {
+  co_await loop.sleep_for(std::chrono::milliseconds(ms));
+  co_return ms;
+}
+
+// The coroutine is destroyed while its job runs, and the loop goes on: the
+// job must not post a wake-up for it, nor the loop wait for one.
+TEST(pool_awaiter, a_coroutine_destroyed_while_its_job_runs_is_never_resumed) {
+  const harness::curl_library curl;
+  const harness::run_clock clock;
+  ch04::event_loop loop{clock};
+  ch02::fixed_pool pool{1};
+  std::latch started{1};
+  bool resumed = false;
+  {
+    const test_support::abandoned gone = on_pool_then_note(pool, loop, started, resumed);
+    started.wait();  // the job is on the worker
+  }
+  EXPECT_EQ(loop.run(sleep_ms(loop, 100)), 100);  // the job ends meanwhile
+  EXPECT_FALSE(resumed);
+  // And one destroyed after its job posted: the wake-up is taken back.
+  std::latch done{1};
+  {
+    const test_support::abandoned gone = on_pool_then_note(pool, loop, done, resumed);
+    std::this_thread::sleep_for(150ms);  // the job has ended and posted by now
+  }
+  EXPECT_EQ(loop.run(sleep_ms(loop, 10)), 10);
+  EXPECT_FALSE(resumed);
+}
 
 }  // namespace
 }  // namespace inflight::ch05
