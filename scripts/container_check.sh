@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Checks the workshop's dev container without any image registry: builds a
+# Debian 12 base image from Debian's packages (mmdebstrap), imports it into
+# podman, builds .devcontainer/Dockerfile on it, and runs the README's two
+# commands inside, on a copy of HEAD, with the container's descriptor limit.
+# Prints how long each step took. Not part of every CI run (it downloads a
+# Debian system and builds everything twice): run it after changing the
+# container, the set-up script or the quick start.
+#   scripts/container_check.sh [--rebuild]   (--rebuild: a new base image too)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rebuild=false
+case "${1:-}" in
+  "") ;;
+  --rebuild) rebuild=true ;;
+  *) echo "usage: scripts/container_check.sh [--rebuild]" >&2
+     exit 2 ;;
+esac
+if [[ $(id -u) -ne 0 ]]; then
+  echo "container_check: run as root (it installs mmdebstrap and podman, and runs podman)" >&2
+  exit 1
+fi
+
+tools=(mmdebstrap podman runc uidmap)
+missing=()
+for package in "${tools[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "installed" ]] || missing+=("$package")
+done
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "container_check: installing ${missing[*]}" >&2
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+timed() {  # timed NAME COMMAND...: runs it, then says how long it took
+  local name=$1 start=$SECONDS
+  shift
+  "$@"
+  echo "container_check: $name took $((SECONDS - start)) s" >&2
+}
+
+# runc and explicit limits: on VMs like the one CI uses, podman's default
+# runtime and inherited limits are not what a workshop laptop would give.
+# Host networking: the image build reaches Debian's mirror; the tests listen
+# on loopback only, on ports the kernel picks.
+run_opts=(--rm --runtime runc --network host
+          --ulimit nofile=65536:65536 --ulimit nproc=65536:65536)
+base=localhost/inflight-base:bookworm
+image=localhost/inflight-dev:latest
+
+if $rebuild || ! podman image exists "$base"; then
+  timed "the base image (mmdebstrap bookworm)" \
+    sh -c "mmdebstrap --quiet --variant=apt bookworm - | podman import - $base >/dev/null"
+fi
+timed "the dev image (.devcontainer/Dockerfile)" \
+  podman build --quiet --runtime runc --network host --build-arg "BASE=$base" \
+    -f .devcontainer/Dockerfile -t "$image" .
+
+# Inside: a copy of HEAD, as a fresh clone has it, and the README's two
+# commands, each timed.
+inside='set -euo pipefail
+mkdir /src && tar -x -C /src && cd /src
+start=$SECONDS; scripts/tour.sh
+echo "container_check: scripts/tour.sh took $((SECONDS - start)) s" >&2
+start=$SECONDS; scripts/test.sh
+echo "container_check: scripts/test.sh took $((SECONDS - start)) s" >&2'
+git archive HEAD | timed "the two commands in the container" \
+  podman run -i "${run_opts[@]}" "$image" bash -c "$inside"
