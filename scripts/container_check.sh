@@ -42,12 +42,20 @@ timed() {  # timed NAME COMMAND...: runs it, then says how long it took
   echo "container_check: $name took $((SECONDS - start)) s" >&2
 }
 
-# runc and explicit limits: on VMs like the one CI uses, podman's default
-# runtime and inherited limits are not what a workshop laptop would give.
+# runc and explicit limits: on a VM like this one, podman's default runtime
+# fails, and so does any limit above the host's own hard limit (nofile) or
+# above what the kernel lets a container set (nproc: 32,768 worked here,
+# 65,536 did not). devcontainer.json asks for nofile 65,536, which Docker
+# Desktop and Codespaces give; here it is as much of that as the host allows.
 # Host networking: the image build reaches Debian's mirror; the tests listen
 # on loopback only, on ports the kernel picks.
+at_most() {  # at_most LIMIT CAP: the smaller, where LIMIT may be "unlimited"
+  if [[ $1 == unlimited || $1 -gt $2 ]]; then echo "$2"; else echo "$1"; fi
+}
+nofile=$(at_most "$(ulimit -Hn)" 65536)
+nproc=$(at_most "$(ulimit -Hu)" 32768)
 run_opts=(--rm --runtime runc --network host
-          --ulimit nofile=65536:65536 --ulimit nproc=65536:65536)
+          --ulimit "nofile=$nofile:$nofile" --ulimit "nproc=$nproc:$nproc")
 base=localhost/inflight-base:bookworm
 image=localhost/inflight-dev:latest
 
