@@ -94,11 +94,6 @@ TEST_F(task_test, a_long_chain_of_tasks_that_suspend_uses_a_constant_stack_too) 
   EXPECT_EQ(loop.run(long_suspending_chain(loop, n)), n * (n - 1) / 2);
 }
 
-task<int> sleep_then_return(event_loop& loop, int ms, int value) {
-  co_await loop.sleep_for(milliseconds(ms));
-  co_return value;
-}
-
 // When each task started and ended, in the order the loop saw them.
 struct span_log {
   std::vector<int> started;
