@@ -102,12 +102,14 @@ void answer(connection& c) {
   const bool close = !c.head.keep_alive || (c.peer_done && unread == 0);
   write(c, reply_head({plan.status, plan.content_type, plan.body.size(),
                        server_timing(c.queue_ms, plan), plan.allow, close}));
-  if (plan.drip.count() > 0 && !c.head_only) {
+  // The router plans no body for a 204 or 304; the check keeps it so.
+  const bool body = !c.head_only && has_body(plan.status);
+  if (plan.drip.count() > 0 && body) {
     c.now = state::dripping;
     c.sent = 0;
     return arm(c, plan.drip / plan.drip_chunks);
   }
-  if (!c.head_only && !plan.body.empty()) {
+  if (body && !plan.body.empty()) {
     // Handed over, not copied: a 10 MiB body is held once, and freed by
     // libevent when its last byte has left for the kernel.
     auto* body = new std::string(std::move(c.plan.body));

@@ -169,6 +169,26 @@ TEST_P(fault_test, pipelined_requests_are_answered_in_order) {
   expect_settled(*s);
 }
 
+// A 204 or 304 has no body (RFC 9110 6.4.1): bytes after its head would be
+// read as the start of the next answer on the connection.
+TEST_P(fault_test, a_bodiless_status_sends_no_body_even_from_drip) {
+  auto s = start();
+  for (const char* target :
+       {"/drip?code=204&numbytes=10&duration=0",
+        "/drip?code=304&numbytes=10&duration=0.2", "/drip?code=204&numbytes=10"}) {
+    SCOPED_TRACE(target);
+    socket_client c(s->port());
+    ASSERT_TRUE(c.send(get_request(target) +
+                       get_request("/status/201", "Connection: close\r\n")));
+    const auto got = c.read_all(5000ms);
+    const auto end_of_first = got.find("\r\n\r\n");
+    ASSERT_NE(end_of_first, std::string::npos) << got;
+    EXPECT_EQ(got.substr(end_of_first + 4, 12), "HTTP/1.1 201") << got;
+    EXPECT_EQ(statuses(got).size(), 2U) << got;
+  }
+  expect_settled(*s);
+}
+
 TEST_P(fault_test, keep_alive_requests_wait_for_nothing) {
   auto s = start();
   client::raw_connection c(s->port());

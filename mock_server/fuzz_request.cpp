@@ -65,6 +65,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(!nlohmann::json::parse(plan.body, nullptr, false).is_discarded(),
             "a JSON body that does not parse");
   require(plan.delay.count() >= 0 && plan.drip.count() >= 0, "a negative wait");
+  require(has_body(plan.status) || (plan.body.empty() && plan.drip.count() == 0),
+          "a body (or a drip) planned for a 204 or 304");
   const auto timing = server_timing(0, plan);
   require(!has_line_break(plan.allow) && !has_line_break(plan.content_type) &&
               !has_line_break(timing),

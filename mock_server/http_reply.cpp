@@ -73,7 +73,7 @@ std::string reply_head(const reply_head_fields& fields) {
                      reason_phrase(fields.status) + "\r\n";
   head += "Date: " + std::string(date) + "\r\n";
   head += "Content-Type: " + fields.content_type + "\r\n";
-  if (fields.status != 204 && fields.status != 304)
+  if (has_body(fields.status))
     head += "Content-Length: " + std::to_string(fields.content_length) + "\r\n";
   if (!fields.server_timing.empty())
     head += "Server-Timing: " + fields.server_timing + "\r\n";

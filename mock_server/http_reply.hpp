@@ -11,13 +11,19 @@ namespace inflight::mock {
 struct reply_head_fields {
   int status = 200;
   std::string content_type = "application/json";
-  std::size_t content_length = 0;  // left out for 204 and 304 (RFC 9110 8.6)
+  std::size_t content_length = 0;  // left out where !has_body() (RFC 9110 8.6)
   std::string server_timing;       // "queue;dur=0.120, delay;dur=250"
   std::string allow;               // 405: "GET, HEAD"
   bool close = false;              // "Connection: close": the last answer on it
 };
 
 std::string reply_head(const reply_head_fields& fields);
+
+// False for 1xx, 204 and 304, whose answers end with their head (RFC 9110 6.4.1):
+// a body after one would be read as the start of the next answer.
+constexpr bool has_body(int status) {
+  return status >= 200 && status != 204 && status != 304;
+}
 
 // "OK", "Not Found", ...; "" for a code without a well-known phrase, which
 // HTTP/1.1 allows (RFC 9112 4: the reason phrase may be empty).

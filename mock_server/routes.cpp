@@ -3,6 +3,7 @@
 // with a JSON error that says what was wrong and what is accepted.
 #include "mock_server/routes.hpp"
 
+#include "mock_server/http_reply.hpp"
 #include "mock_server/params.hpp"
 
 #include <cmath>
@@ -55,8 +56,7 @@ std::string dump(const json& body) {
 reply json_reply(int status, const json& body) {
   reply r;
   r.status = status;
-  // 1xx, 204 and 304 answers carry no body (RFC 9110).
-  if (status != 204 && status != 304) r.body = dump(body);
+  if (has_body(status)) r.body = dump(body);
   return r;
 }
 
@@ -137,12 +137,13 @@ reply drip(const params& query, const server_options& options, std::size_t budge
   const auto code = status(get("code", "200"), {}).status;
   parse_delay(duration, "duration", options);
   parse_delay(wait, "delay", options);
-  check_budget(n, budget, options);
   reply r;
   r.status = code;
   r.content_type = "application/octet-stream";
-  r.body.assign(n, '*');
   r.delay = parse_delay(wait, "delay", options);
+  if (!has_body(code)) return r;  // 204, 304: answered after the delay, nothing to drip
+  check_budget(n, budget, options);
+  r.body.assign(n, '*');
   r.drip = parse_delay(duration + wait, "delay + duration", options) - r.delay;
   r.drip_chunks = static_cast<int>(std::clamp<std::uint64_t>(n, 1, max_drip_chunks));
   return r;

@@ -19,10 +19,6 @@
 namespace inflight::mock {
 namespace {
 
-bool has_body(int status) {
-  return status != 204 && status != 304;
-}
-
 std::string head_of(const reply& plan, double queue_ms, bool close) {
   return reply_head({plan.status, plan.content_type, plan.body.size(),
                      server_timing(queue_ms, plan), plan.allow, close});
