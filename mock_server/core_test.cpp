@@ -33,3 +33,32 @@ TEST(seed_table, is_capped_and_refuses_a_new_seed_past_the_cap) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 12 review: a HEAD was planned as its GET, whole body included, and
+// /drip held its body through its delay; 30 HEAD /drip of 10 MiB held 311 MiB
+// that the engines' cap on answers in progress never saw.
+TEST(plan, builds_no_body_for_head_nor_for_drip) {
+  request_stats stats("events");
+  const auto plan = [&](const char* method, const char* target) {
+    return route(request{method, target, {{"Host", "x"}}, ""}, stats, {});
+  };
+  const auto head_bytes = plan("HEAD", "/bytes/10485760");
+  EXPECT_EQ(head_bytes.status, 200);
+  EXPECT_EQ(head_bytes.body.size(), 0U);
+  const auto head_drip = plan("HEAD", "/drip?numbytes=10485760&delay=4");
+  EXPECT_EQ(head_drip.body.size(), 0U);
+  const auto get_drip = plan("GET", "/drip?numbytes=10485760&delay=4");
+  EXPECT_EQ(get_drip.body.size(), 0U) << "made piece by piece as it is sent";
+  const auto head_get = plan("HEAD", "/get");
+  EXPECT_EQ(head_get.body.size(), 0U);
+  // What Content-Length says is the GET's.
+  EXPECT_EQ(head_bytes.length, 10485760U);
+  EXPECT_EQ(head_drip.length, 10485760U);
+  EXPECT_EQ(get_drip.length, 10485760U);
+  EXPECT_EQ(head_get.length, plan("GET", "/get").body.size());
+  EXPECT_EQ(body_piece(get_drip, 10485750, 100), std::string(10, '*'));
+}
+
+}  // namespace

@@ -100,7 +100,7 @@ void answer(connection& c) {
   const auto& plan = c.plan;
   const auto unread = evbuffer_get_length(bufferevent_get_input(c.bev));
   const bool close = !c.head.keep_alive || (c.peer_done && unread == 0);
-  write(c, reply_head({plan.status, plan.content_type, plan.body.size(),
+  write(c, reply_head({plan.status, plan.content_type, plan.length,
                        server_timing(c.queue_ms, plan), plan.allow, close}));
   // The router plans no body for a 204 or 304; the check keeps it so.
   const bool body = !c.head_only && has_body(plan.status);
@@ -109,10 +109,11 @@ void answer(connection& c) {
     c.sent = 0;
     return arm(c, plan.drip / plan.drip_chunks);
   }
-  if (body && !plan.body.empty()) {
+  if (body && plan.length > 0) {
     // Handed over, not copied: a 10 MiB body is held once, and freed by
     // libevent when its last byte has left for the kernel.
-    auto* body = new std::string(std::move(c.plan.body));
+    auto* body = new std::string(plan.made_at_send ? body_piece(plan, 0, plan.length)
+                                                   : std::move(c.plan.body));
     evbuffer_add_reference(
         bufferevent_get_output(c.bev), body->data(), body->size(),
         [](const void*, std::size_t, void* held) {
@@ -139,12 +140,12 @@ void probe(connection& c) {
 
 // One piece of a /drip body; the last one ends the answer.
 void drip_next(connection& c) {
-  const auto& body = c.plan.body;
-  const auto chunk = (body.size() + c.plan.drip_chunks - 1) / c.plan.drip_chunks;
-  const auto n = std::min(chunk, body.size() - c.sent);
-  write(c, std::string_view(body).substr(c.sent, n));
-  c.sent += n;
-  if (c.sent < body.size()) return arm(c, c.plan.drip / c.plan.drip_chunks);
+  const auto& plan = c.plan;
+  const auto chunk = (plan.length + plan.drip_chunks - 1) / plan.drip_chunks;
+  const auto piece = body_piece(plan, c.sent, chunk);
+  write(c, piece);
+  c.sent += piece.size();
+  if (c.sent < plan.length) return arm(c, plan.drip / plan.drip_chunks);
   finish_answer(c);
 }
 
@@ -158,7 +159,7 @@ void begin_request(connection& c) {
                    c.head.version};
   c.plan = route(in, engine.stats(), engine.options(), engine.budget_left());
   c.head_only = c.head.method == "HEAD";
-  if (c.plan.refused || !engine.reserve(c, c.head_only ? 0 : c.plan.body.size())) {
+  if (c.plan.refused || !engine.reserve(c, c.head_only ? 0 : c.plan.length)) {
     c.plan = reply{};
     return refuse(c, 503, busy_error(engine.options()));
   }

@@ -71,7 +71,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require(!has_line_break(plan.allow) && !has_line_break(plan.content_type) &&
               !has_line_break(timing),
           "a header value that would split the answer's head");
-  const auto answer_head = reply_head({plan.status, plan.content_type, plan.body.size(),
+  const bool head_only = head.head.method == "HEAD";
+  require(head_only ? plan.body.empty()
+                    : plan.made_at_send || plan.length == plan.body.size(),
+          "a body built for a HEAD, or a length that is not the body's");
+  const auto answer_head = reply_head({plan.status, plan.content_type, plan.length,
                                        timing, plan.allow, !head.head.keep_alive});
   require(answer_head.find("\r\n\r\n") == answer_head.size() - 4,
           "an answer head that ends before its end");

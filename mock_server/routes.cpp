@@ -6,6 +6,7 @@
 #include "mock_server/http_reply.hpp"
 #include "mock_server/params.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -105,17 +106,19 @@ void check_budget(std::uint64_t bytes, std::size_t budget,
 }
 
 reply bytes(const std::string& n_text, const params& query, std::size_t budget,
-            const server_options& options) {
+            const server_options& options, bool head) {
   allow_only(query, {"seed"});
   const auto n = parse_count(n_text, "byte count", max_body_bytes);
+  reply r;
+  r.content_type = "application/octet-stream";
+  r.length = n;
+  if (head) return r;  // its length is all a HEAD needs
   check_budget(n, budget, options);
   std::uint64_t state = 0;
   if (const auto it = query.find("seed"); it != query.end())
     state = parse_count(it->second, "seed", UINT64_MAX);
   else
     state = std::random_device{}();
-  reply r;
-  r.content_type = "application/octet-stream";
   r.body.resize(n);
   for (std::uint64_t i = 0; i < n; i += 8) {
     state = splitmix64(state);
@@ -143,7 +146,8 @@ reply drip(const params& query, const server_options& options, std::size_t budge
   r.delay = parse_delay(wait, "delay", options);
   if (!has_body(code)) return r;  // 204, 304: answered after the delay, nothing to drip
   check_budget(n, budget, options);
-  r.body.assign(n, '*');
+  r.length = n;
+  r.made_at_send = true;
   r.drip = parse_delay(duration + wait, "delay + duration", options) - r.delay;
   r.drip_chunks = static_cast<int>(std::clamp<std::uint64_t>(n, 1, max_drip_chunks));
   return r;
@@ -260,7 +264,8 @@ reply dispatch(const request& req, const std::string& target, request_stats& sta
   const auto starts = [&](std::string_view prefix) { return path.rfind(prefix, 0) == 0; };
   if (path == "/delay" || starts("/delay/")) return delay(path, query, stats, options);
   if (starts("/status/")) return status(path.substr(8), query);
-  if (starts("/bytes/")) return bytes(path.substr(7), query, budget, options);
+  if (starts("/bytes/"))
+    return bytes(path.substr(7), query, budget, options, req.method == "HEAD");
   if (path == "/get") return get(req, target, query);
   if (path == "/drip") return drip(query, options, budget);
   if (path == "/unstable") return unstable(query, stats);
@@ -296,6 +301,8 @@ reply route(const request& req, request_stats& stats, const server_options& opti
             std::size_t body_budget) {
   reply r;
   const auto target = origin_form(req.target);
+  // A HEAD's answer holds no body, so the budget cannot refuse it.
+  if (req.method == "HEAD") body_budget = SIZE_MAX;
   try {
     r = dispatch(req, target, stats, options, body_budget);
   } catch (const bad_request& e) {
@@ -313,7 +320,15 @@ reply route(const request& req, request_stats& stats, const server_options& opti
     r.route = "(unknown)";
   }
   if (r.route == "/stats") r.counted = false;  // incl. errors on /stats/reset
+  r.length = std::max(r.length, r.body.size());
+  if (req.method == "HEAD") std::string().swap(r.body);
   return r;
+}
+
+std::string body_piece(const reply& plan, std::size_t from, std::size_t n) {
+  n = std::min(n, plan.length - std::min(from, plan.length));
+  if (plan.made_at_send) return std::string(n, '*');
+  return plan.body.substr(std::min(from, plan.body.size()), n);
 }
 
 std::string server_timing(double queue_ms, const reply& plan) {

@@ -27,11 +27,15 @@ struct request {
 };
 
 // The plan an engine carries out: wait `delay`, send the headers, then send
-// the body at once, or in `drip_chunks` pieces spread over `drip`.
+// the body at once, or in `drip_chunks` pieces spread over `drip`. A body is
+// built only when it is sent whole: none for HEAD, and /drip's bytes are made
+// piece by piece as they go out (body_piece()), so a delay holds no memory.
 struct reply {
   int status = 200;
   std::string content_type = "application/json";
-  std::string body;
+  std::string body;           // built now: empty for HEAD and for /drip
+  std::size_t length = 0;     // Content-Length: the GET's body, built or not
+  bool made_at_send = false;  // /drip: the body is `length` '*', made as it is sent
   std::chrono::microseconds delay{0};
   std::chrono::microseconds drip{0};
   int drip_chunks = 1;
@@ -46,12 +50,16 @@ struct reply {
 
 // Never throws: a client's mistake is a 4xx, anything else a 500 JSON that
 // discloses nothing and is counted in /stats (internal_errors). A HEAD is
-// planned as its GET; the engine sends the headers and leaves the body out.
+// planned as its GET, with its `length` and no body.
 // `body_budget`: the most bytes the answer's body may take (what is left of
 // limits.max_bytes_in_flight); a bigger /bytes or /drip body is refused before
 // it is built.
 reply route(const request& req, request_stats& stats, const server_options& options,
             std::size_t body_budget = SIZE_MAX);
+
+// Bytes [from, from + n) of the plan's body, n cut at its length: /drip's are
+// made here, as they are sent.
+std::string body_piece(const reply& plan, std::size_t from, std::size_t n);
 
 // The 503's message when answers in progress would pass the cap.
 std::string busy_error(const server_options& options);

@@ -20,7 +20,7 @@ namespace inflight::mock {
 namespace {
 
 std::string head_of(const reply& plan, double queue_ms, bool close) {
-  return reply_head({plan.status, plan.content_type, plan.body.size(),
+  return reply_head({plan.status, plan.content_type, plan.length,
                      server_timing(queue_ms, plan), plan.allow, close});
 }
 
@@ -29,6 +29,7 @@ std::string error_answer(int status, const std::string& message) {
   reply plan;
   plan.status = status;
   plan.body = error_body(message);
+  plan.length = plan.body.size();
   return head_of(plan, 0, /*close=*/true) + plan.body;
 }
 
@@ -151,7 +152,7 @@ bool connection::answer(const request_head& head, std::optional<double> queue_ms
   // for it before building it; take() settles a race with another thread.
   auto plan = route({head.method, head.target, head.headers, origin_, head.version},
                     c_.stats, c_.options, c_.budget.left());
-  const auto held = head.method == "HEAD" ? 0 : plan.body.size();
+  const auto held = head.method == "HEAD" ? 0 : plan.length;
   if (plan.refused || !c_.budget.take(held)) {
     refuse(503, busy_error(c_.options));
     return false;
@@ -192,15 +193,19 @@ connection::outcome connection::carry_out(in_flight& request, const request_head
   // An answer counts as sent once it is written whole, as in the events
   // engine; a client that then reads slowly holds its bytes, not the count.
   if (at_once) request.end(/*abandoned=*/false);
-  w = send_all(head_of(plan, queue_ms, close),
-               body && at_once ? std::string_view(plan.body) : std::string_view());
+  const std::string made = body && at_once && plan.made_at_send
+                               ? body_piece(plan, 0, plan.length)
+                               : std::string();
+  w = send_all(head_of(plan, queue_ms, close), !body || !at_once ? std::string_view()
+                                               : plan.made_at_send
+                                                   ? std::string_view(made)
+                                                   : std::string_view(plan.body));
   // /drip: the body in pieces, each after its share of the duration.
-  const auto chunk = (plan.body.size() + plan.drip_chunks - 1) / plan.drip_chunks;
-  for (std::size_t sent = 0; !at_once && w == woken::ready && sent < plan.body.size();
+  const auto chunk = (plan.length + plan.drip_chunks - 1) / plan.drip_chunks;
+  for (std::size_t sent = 0; !at_once && w == woken::ready && sent < plan.length;
        sent += chunk) {
     w = wait_on(fd_, 0, steady::now() + plan.drip / plan.drip_chunks, c_.stop);
-    if (w == woken::timed_out)
-      w = send_all({}, std::string_view(plan.body).substr(sent, chunk));
+    if (w == woken::timed_out) w = send_all({}, body_piece(plan, sent, chunk));
   }
   request.end(/*abandoned=*/w == woken::client_gone);
   if (w == woken::ready) return close ? outcome::close : outcome::keep_open;
