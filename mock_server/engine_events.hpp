@@ -53,11 +53,12 @@ struct connection {
   request_head head;  // the request under way
   reply plan;         // its answer
   double queue_ms = 0;
-  bool in_flight = false;  // counted in /stats: begin() done, end() due
-  bool head_only = false;  // HEAD: the plan's headers without its body
-  bool peer_done = false;  // the client half-closed: answer, then close
-  std::size_t sent = 0;    // /drip: body bytes queued so far
-  std::size_t held = 0;    // bytes this connection holds of the bytes-in-flight cap
+  bool in_flight = false;    // counted in /stats: begin() done, end() due
+  bool head_only = false;    // HEAD: the plan's headers without its body
+  bool peer_done = false;    // the client half-closed: answer, then close
+  bool output_full = false;  // its next request waits for its answers to drain
+  std::size_t sent = 0;      // /drip: body bytes queued so far
+  std::size_t held = 0;      // bytes this connection holds of the bytes-in-flight cap
   evbuffer_cb_entry* drained = nullptr;  // releases `held` as the output drains
   event* probe = nullptr;  // after a FIN: did the client half-close, or leave?
 };

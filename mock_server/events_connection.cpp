@@ -31,6 +31,12 @@ using std::chrono::microseconds;
 // the connection and could destroy the answer before the client reads it.
 constexpr microseconds linger_time{2'000'000};
 
+// Answers a client has not read yet, past which its next pipelined request
+// waits until they drain (on_write()): else a client that pipelines and never
+// reads makes us answer into memory without end (127 MiB in 20 s). The
+// kernel's socket buffers hold more than this already.
+constexpr std::size_t max_unread_answers = 64 * 1024;
+
 void on_probe(evutil_socket_t, short, void* arg);
 
 void arm(connection& c, microseconds after) {
@@ -192,6 +198,12 @@ void read_requests(connection& c) {
       continue;
     }
     if (c.now != state::reading_head || length == 0) return;
+    if (evbuffer_get_length(bufferevent_get_output(c.bev)) > max_unread_answers) {
+      evtimer_del(c.timer);  // meanwhile the write timeout watches the client
+      c.head_started = false;
+      c.output_full = true;
+      return;
+    }
     if (!c.head_started) {  // the request timeout runs from a head's first byte
       c.head_started = true;
       arm(c, limits.request_timeout);
@@ -250,7 +262,12 @@ void on_read(bufferevent*, void* arg) {
 void on_write(bufferevent*, void* arg) {  // the output buffer is empty
   auto* c = static_cast<connection*>(arg);
   guarded(c, [c] {
-    if (c->now == state::closing) linger(*c);
+    if (c->now == state::closing) return linger(*c);
+    if (c->output_full && c->now == state::reading_head) {
+      c->output_full = false;  // its client has read: take its next request
+      arm(*c, c->engine->options().limits.idle_timeout);
+      read_requests(*c);
+    }
   });
 }
 

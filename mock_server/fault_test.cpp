@@ -189,6 +189,38 @@ TEST_P(fault_test, a_bodiless_status_sends_no_body_even_from_drip) {
   expect_settled(*s);
 }
 
+// A client that pipelines and never reads: the server stops taking its
+// requests once a little output waits, instead of answering them all into
+// memory (20 s of pipelined GET /status/204 held 127 MiB in the events engine).
+TEST_P(fault_test, pipelined_requests_wait_while_their_client_does_not_read) {
+  auto s = start();
+  socket_client c(s->port(), 4096);  // reads nothing; a small window
+  std::string many;
+  for (int i = 0; i < 100'000; ++i) many += get_request("/status/204");
+  std::size_t sent = 0;  // as much as the kernel takes, for at most 2 s
+  const auto end = std::chrono::steady_clock::now() + 2s;
+  while (sent < many.size() && std::chrono::steady_clock::now() < end) {
+    const auto n =
+        ::send(c.fd, many.data() + sent, many.size() - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n > 0)
+      sent += static_cast<std::size_t>(n);
+    else
+      std::this_thread::sleep_for(10ms);
+  }
+  // Until the server stops answering (at most 10 s).
+  for (auto last = s->stats().served + 1; last != s->stats().served;) {
+    last = s->stats().served;
+    std::this_thread::sleep_for(300ms);
+    if (std::chrono::steady_clock::now() > end + 10s) break;
+  }
+  // ~150 bytes an answer: 60,000 are 9 MB, past what the kernel's buffers
+  // take on loopback (~3 MB here), plus the 64 KiB the events engine lets wait.
+  const auto requests = sent / get_request("/status/204").size();
+  EXPECT_LT(s->stats().served, 60'000U) << "of " << requests << " sent";
+  c.reset();
+  expect_settled(*s);
+}
+
 TEST_P(fault_test, keep_alive_requests_wait_for_nothing) {
   auto s = start();
   client::raw_connection c(s->port());
