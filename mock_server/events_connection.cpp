@@ -39,6 +39,29 @@ constexpr std::size_t max_unread_answers = 64 * 1024;
 
 void on_probe(evutil_socket_t, short, void* arg);
 
+// While a request is under way, read at most a head's worth ahead; the rest
+// waits in the kernel. (Reading on is what lets us see a reset at once.)
+std::size_t read_ahead(const server_limits& limits) {
+  return limits.max_head_bytes + 4096;
+}
+
+// At read_ahead() libevent stops reading, and with it stops seeing a reset
+// (and 2.1 calls on_read() again on every turn of the loop: a spinning core,
+// so we disable reading ourselves); while a request waits so, on_probe() asks
+// the kernel every this long.
+constexpr timeval reset_check_interval{0, 200'000};
+
+void start_probe(connection& c, const timeval& after) {
+  if (c.probe == nullptr) c.probe = evtimer_new(c.engine->base(), on_probe, &c);
+  evtimer_add(c.probe, &after);
+}
+
+bool reading_stopped(connection& c) {
+  return c.now == connection::state::waiting &&
+         evbuffer_get_length(bufferevent_get_input(c.bev)) >=
+             read_ahead(c.engine->options().limits);
+}
+
 void arm(connection& c, microseconds after) {
   const auto us = after.count();
   const timeval when{static_cast<time_t>(us / 1'000'000),
@@ -59,6 +82,7 @@ void write(connection& c, std::string_view bytes) {
 void linger(connection& c) {
   ::shutdown(bufferevent_getfd(c.bev), SHUT_WR);
   c.now = state::lingering;
+  bufferevent_enable(c.bev, EV_READ);  // reading_stopped() may have disabled it
   auto* input = bufferevent_get_input(c.bev);
   evbuffer_drain(input, evbuffer_get_length(input));
   // A client that already closed its end has nothing left to send: close on
@@ -94,6 +118,7 @@ void finish_answer(connection& c) {
   const auto unread = evbuffer_get_length(bufferevent_get_input(c.bev));
   if (!c.head.keep_alive || (c.peer_done && unread == 0)) return start_closing(c);
   c.now = state::reading_head;
+  bufferevent_enable(c.bev, EV_READ);  // reading_stopped() may have disabled it
   arm(c, c.engine->options().limits.idle_timeout);
   // A pipelined request may be waiting. Read it from the loop, not from here:
   // within read_requests() this would recurse once per pipelined request.
@@ -139,9 +164,7 @@ void answer(connection& c) {
 void probe(connection& c) {
   if (c.head.version != "HTTP/1.1") return;
   write(c, "HTTP/1.1 102 Processing\r\n\r\n");
-  if (c.probe == nullptr) c.probe = evtimer_new(c.engine->base(), on_probe, &c);
-  const timeval soon{0, 100'000};  // a loopback reset takes microseconds
-  evtimer_add(c.probe, &soon);
+  start_probe(c, timeval{0, 100'000});  // a loopback reset takes microseconds
 }
 
 // One piece of a /drip body; the last one ends the answer.
@@ -196,6 +219,10 @@ void read_requests(connection& c) {
       if (c.body_left > 0) return;  // more to come, within the request timeout
       begin_request(c);
       continue;
+    }
+    if (reading_stopped(c)) {
+      bufferevent_disable(c.bev, EV_READ);  // until finish_answer() or linger()
+      return start_probe(c, reset_check_interval);
     }
     if (c.now != state::reading_head || length == 0) return;
     if (evbuffer_get_length(bufferevent_get_output(c.bev)) > max_unread_answers) {
@@ -298,15 +325,21 @@ void on_event(bufferevent*, short what, void* arg) {
 // The probe's answer: a client that closed its socket has reset the
 // connection by now (TCP state CLOSE); one that only half-closed it has not
 // (CLOSE_WAIT). recv() cannot tell: after the FIN it reports end of stream.
+// While reading has stopped (reading_stopped()), it asks again and again.
 void on_probe(evutil_socket_t, short, void* arg) {
   auto* c = static_cast<connection*>(arg);
   guarded(c, [c] {
     tcp_info info{};
     socklen_t size = sizeof info;
-    if (::getsockopt(bufferevent_getfd(c->bev), IPPROTO_TCP, TCP_INFO, &info, &size) ==
-            0 &&
-        info.tcpi_state == TCP_CLOSE)
-      c->engine->close(c);  // reset: counted as abandoned
+    const int tcp =
+        ::getsockopt(bufferevent_getfd(c->bev), IPPROTO_TCP, TCP_INFO, &info, &size) == 0
+            ? info.tcpi_state
+            : -1;
+    if (tcp == TCP_CLOSE) return c->engine->close(c);  // reset: counted as abandoned
+    if (!reading_stopped(*c)) return;
+    // A FIN we have not read yet: /hang takes it as the client leaving.
+    if (c->plan.hang && tcp == TCP_CLOSE_WAIT) return c->engine->close(c);
+    start_probe(*c, reset_check_interval);
   });
 }
 
@@ -356,9 +389,7 @@ connection* start_connection(events_engine& engine, evutil_socket_t fd,
   c->timer = evtimer_new(engine.base(), on_timer, c);
   c->drained = evbuffer_add_cb(bufferevent_get_output(bev), on_output_drained, c);
   bufferevent_setcb(bev, on_read, on_write, on_event, c);
-  // While a request is under way, read at most a head's worth ahead; the rest
-  // waits in the kernel. (Reading on is what lets us see a reset at once.)
-  bufferevent_setwatermark(bev, EV_READ, 0, limits.max_head_bytes + 4096);
+  bufferevent_setwatermark(bev, EV_READ, 0, read_ahead(limits));
   const auto stall = duration_cast<microseconds>(limits.send_timeout).count();
   const timeval send_timeout{static_cast<time_t>(stall / 1'000'000),
                              static_cast<suseconds_t>(stall % 1'000'000)};

@@ -126,6 +126,27 @@ TEST_P(fault_test, clients_that_reset_during_hang_are_noticed_at_once) {
   expect_settled(*s);
 }
 
+// With more pipelined behind its request than the server reads ahead (a
+// head's worth), the server stops reading the socket; it must still see a reset.
+TEST_P(fault_test, a_reset_is_noticed_behind_many_pipelined_requests) {
+  auto s = start();
+  for (const char* target : {"/hang", "/delay/5"}) {
+    SCOPED_TRACE(target);
+    const auto abandoned = s->stats().abandoned;
+    socket_client c(s->port());
+    std::string behind;
+    for (int i = 0; i < 1000; ++i) behind += get_request("/get");  // ~40 KB
+    ASSERT_TRUE(c.send(get_request(target) + behind));
+    ASSERT_TRUE(client::wait_until([&] { return s->stats().in_flight == 1; }, 5));
+    std::this_thread::sleep_for(200ms);  // the server has read what it will
+    c.reset();
+    EXPECT_TRUE(
+        client::wait_until([&] { return s->stats().abandoned == abandoned + 1; }, 2))
+        << "abandoned: " << s->stats().abandoned;
+  }
+  expect_settled(*s);
+}
+
 TEST_P(fault_test, a_client_that_resets_during_a_delay_is_noticed_before_it_ends) {
   auto s = start();
   socket_client c(s->port());
