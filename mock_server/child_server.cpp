@@ -23,13 +23,15 @@ const char* program() {
 }  // namespace
 
 child_server::child_server(engine_kind engine, std::optional<long> descriptor_limit,
-                           bool quiet) {
+                           bool quiet, std::optional<long> address_space_mib,
+                           int threads) {
   char path[] = "/tmp/inflight-child-stderr-XXXXXX";
   const int err = ::mkstemp(path);
   int out[2];
   if (err < 0 || ::pipe(out) != 0) throw std::runtime_error("child_server: no pipe");
   stderr_path_ = path;
   const auto engine_name = to_string(engine);
+  const auto threads_text = std::to_string(threads);
   pid_ = ::fork();
   if (pid_ == 0) {  // the child: only async-signal-safe calls until exec
     ::dup2(out[1], STDOUT_FILENO);
@@ -40,8 +42,18 @@ child_server::child_server(engine_kind engine, std::optional<long> descriptor_li
                          static_cast<rlim_t>(*descriptor_limit)};
       ::setrlimit(RLIMIT_NOFILE, &limit);
     }
-    ::execl(program(), "mock_server", "--engine", engine_name.c_str(), "--port", "0",
-            quiet ? "--quiet" : nullptr, nullptr);
+    if (address_space_mib) {
+      const auto bytes = static_cast<rlim_t>(*address_space_mib) * 1024 * 1024;
+      const rlimit limit{bytes, bytes};
+      ::setrlimit(RLIMIT_AS, &limit);
+    }
+    const char* quiet_arg = quiet ? "--quiet" : nullptr;
+    if (threads > 0)
+      ::execl(program(), "mock_server", "--engine", engine_name.c_str(), "--port", "0",
+              "--threads", threads_text.c_str(), quiet_arg, nullptr);
+    else
+      ::execl(program(), "mock_server", "--engine", engine_name.c_str(), "--port", "0",
+              quiet_arg, nullptr);
     ::_exit(127);
   }
   ::close(out[1]);

@@ -134,6 +134,7 @@ class threads_engine final : public server::engine {
 
  private:
   void accept_loop();
+  void accept_queued();
   void refuse(int fd);
   void serve(int fd, double queue_ms) {
     serve_connection(fd, queue_ms, context_);
@@ -161,35 +162,49 @@ class threads_engine final : public server::engine {
 
 void threads_engine::accept_loop() {
   while (wait_on(listen_fd_, POLLIN, steady::time_point::max(), stop_) == woken::ready) {
-    for (;;) {  // every connection already queued, then back to waiting
-      const int fd =
-          ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-      if (fd < 0 && (errno == EINTR || errno == ECONNABORTED)) continue;
-      if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
-        // Something else in the process took the descriptors. The connection
-        // stays queued and poll() would report it again at once: a spinning
-        // core. Wait a little instead; it is accepted once one is free.
-        if (!said_limit_ && !options_.quiet)
-          std::fprintf(stderr,
-                       "mock_server: cannot accept connections: %s (raise ulimit -n); "
-                       "new ones wait, retried every 100 ms. Said once.\n",
-                       std::strerror(errno));
-        said_limit_ = true;
-        wait_on(stop_.fd(), 0, steady::now() + std::chrono::milliseconds(100), stop_);
-      }
-      if (fd < 0) break;  // EAGAIN: none left
-      // Answers go out whole, head and body in one write: with Nagle's
-      // algorithm on, the second answer on a keep-alive connection waited for
-      // the client's delayed ACK, ~40 ms.
-      const int on = 1;
-      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-      if (connections_ >= max_connections_) {
-        refuse(fd);
-        continue;
-      }
-      ++connections_;
-      stats_.connection_opened();
-      pool_.enqueue(fd);
+    try {
+      accept_queued();
+    } catch (...) {
+      // Nothing may end this thread but a stop: std::terminate would take
+      // every request in flight with it. (A bug, or std::bad_alloc.)
+      stats_.note_internal_error();
+    }
+  }
+}
+
+void threads_engine::accept_queued() {
+  for (;;) {  // every connection already queued, then back to waiting
+    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0 && (errno == EINTR || errno == ECONNABORTED)) continue;
+    if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+      // Something else in the process took the descriptors. The connection
+      // stays queued and poll() would report it again at once: a spinning
+      // core. Wait a little instead; it is accepted once one is free.
+      if (!said_limit_ && !options_.quiet)
+        std::fprintf(stderr,
+                     "mock_server: cannot accept connections: %s (raise ulimit -n); "
+                     "new ones wait, retried every 100 ms. Said once.\n",
+                     std::strerror(errno));
+      said_limit_ = true;
+      wait_on(stop_.fd(), 0, steady::now() + std::chrono::milliseconds(100), stop_);
+    }
+    if (fd < 0) break;  // EAGAIN: none left
+    // Answers go out whole, head and body in one write: with Nagle's
+    // algorithm on, the second answer on a keep-alive connection waited for
+    // the client's delayed ACK, ~40 ms.
+    const int on = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    if (connections_ >= max_connections_) {
+      refuse(fd);
+      continue;
+    }
+    ++connections_;
+    stats_.connection_opened();
+    if (!pool_.enqueue(fd)) {  // no worker runs, and none could start
+      --connections_;
+      stats_.connection_closed();
+      stats_.note_refused();
+      refuse_connection(fd, 503, "cannot start a thread to serve this connection");
     }
   }
 }

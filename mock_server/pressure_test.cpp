@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -76,6 +77,26 @@ TEST_P(descriptor_test, clients_that_do_not_read_hold_no_more_than_the_cap) {
       << stats_of(s);
   EXPECT_LT(s.resident_mib(), 64 + 64) << "MiB resident with 64 clients not reading";
   EXPECT_GT(stats_of(s).value("refused", 0), 0) << stats_of(s);
+}
+
+// Issue 12 review: past the threads its memory allows, the threads engine
+// called std::terminate (std::thread's std::system_error escaped the accepting
+// thread). It must keep serving: a connection waits for a running worker, or
+// gets a 503 when there is none.
+TEST(threads_engine, out_of_memory_for_threads_it_keeps_serving) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "a sanitizer's shadow memory does not fit under RLIMIT_AS";
+#endif
+  const child_server s(engine_kind::threads, {}, true, /*address_space_mib=*/1024,
+                       /*threads=*/100'000);
+  const std::vector<std::string> urls(300, s.url() + "/delay/1");
+  const auto replies = client::get_all(urls, 30);
+  std::map<std::string, int> outcomes;  // "200", "503", or curl's error
+  for (const auto& r : replies)
+    ++outcomes[r.status != 0 ? std::to_string(r.status) : r.error];
+  for (const auto& [outcome, n] : outcomes)
+    EXPECT_TRUE(outcome == "200" || outcome == "503") << n << " x " << outcome;
+  EXPECT_EQ(client::get(s.url() + "/get").status, 200) << s.error_output();
 }
 
 INSTANTIATE_TEST_SUITE_P(engines, descriptor_test,

@@ -1,16 +1,19 @@
 #include "mock_server/thread_pool.hpp"
 
 #include <cstdio>
+#include <system_error>
 
 namespace inflight::mock {
 
-void connection_pool::enqueue(int fd) {
+bool connection_pool::enqueue(int fd) {
   std::unique_lock lock(mutex_);
   queue_.push_back({fd, clock::now()});
   if (queue_.size() > idle_) {
-    if (threads_.size() < max_threads_) {
-      threads_.emplace_back([this] { work(); });
+    if (threads_.size() < max_threads_ && start_worker()) {
       stats_.set_worker_threads(static_cast<int>(threads_.size()));
+    } else if (threads_.empty()) {
+      queue_.pop_back();  // nobody would ever serve it
+      return false;
     } else {
       stats_.note_waited_for_thread();
       if (!saturated_ && !quiet_)
@@ -23,6 +26,25 @@ void connection_pool::enqueue(int fd) {
   }
   lock.unlock();
   ready_.notify_one();
+  return true;
+}
+
+// False when the process cannot start another thread (its memory or its
+// thread limit, e.g. --threads 100000 under `ulimit -v`): std::thread throws
+// std::system_error, which would otherwise end the process.
+bool connection_pool::start_worker() {
+  try {
+    threads_.emplace_back([this] { work(); });
+    return true;
+  } catch (const std::system_error& e) {
+    if (!said_no_thread_ && !quiet_)
+      std::fprintf(stderr,
+                   "mock_server: cannot start thread %zu: %s; connections wait for the "
+                   "running ones (lower --threads). Said once.\n",
+                   threads_.size() + 1, e.what());
+    said_no_thread_ = true;
+    return false;
+  }
 }
 
 bool connection_pool::others_waiting() const {

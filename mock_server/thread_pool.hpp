@@ -32,8 +32,10 @@ class connection_pool {
   connection_pool(const connection_pool&) = delete;
   connection_pool& operator=(const connection_pool&) = delete;
 
-  // From the accepting thread: a connection just accepted.
-  void enqueue(int fd);
+  // From the accepting thread: a connection just accepted. False, and the
+  // descriptor not taken, when no worker runs and none could be started (the
+  // process is out of memory or threads): the caller refuses it.
+  bool enqueue(int fd);
   // Connections accepted but not yet taken by a worker. A worker that sees
   // some asks its own client to close after this answer, instead of holding
   // its thread for an idle keep-alive connection while others wait.
@@ -49,6 +51,7 @@ class connection_pool {
     clock::time_point accepted;
   };
   void work();
+  bool start_worker();  // with mutex_ held
 
   std::size_t max_threads_;
   request_stats& stats_;
@@ -59,7 +62,8 @@ class connection_pool {
   std::deque<connection> queue_;
   std::vector<std::thread> threads_;
   std::size_t idle_ = 0;
-  bool saturated_ = false;  // said "all threads busy" for this episode
+  bool saturated_ = false;       // said "all threads busy" for this episode
+  bool said_no_thread_ = false;  // said "cannot start a thread", once
   bool shutdown_ = false;
 };
 
