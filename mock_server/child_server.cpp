@@ -23,8 +23,7 @@ const char* program() {
 }  // namespace
 
 child_server::child_server(engine_kind engine, std::optional<long> descriptor_limit,
-                           bool quiet, std::optional<long> address_space_mib,
-                           int threads) {
+                           bool quiet, std::optional<long> thread_limit, int threads) {
   char path[] = "/tmp/inflight-child-stderr-XXXXXX";
   const int err = ::mkstemp(path);
   int out[2];
@@ -42,10 +41,12 @@ child_server::child_server(engine_kind engine, std::optional<long> descriptor_li
                          static_cast<rlim_t>(*descriptor_limit)};
       ::setrlimit(RLIMIT_NOFILE, &limit);
     }
-    if (address_space_mib) {
-      const auto bytes = static_cast<rlim_t>(*address_space_mib) * 1024 * 1024;
-      const rlimit limit{bytes, bytes};
-      ::setrlimit(RLIMIT_AS, &limit);
+    if (thread_limit) {
+      const rlimit limit{static_cast<rlim_t>(*thread_limit),
+                         static_cast<rlim_t>(*thread_limit)};
+      ::setrlimit(RLIMIT_NPROC, &limit);
+      if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0))
+        ::_exit(126);
     }
     const char* quiet_arg = quiet ? "--quiet" : nullptr;
     if (threads > 0)

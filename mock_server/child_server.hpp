@@ -16,11 +16,12 @@ class child_server {
  public:
   // Starts `mock_server --engine <engine> --port 0` and waits for its
   // "listening on" line. `descriptor_limit`: its soft and hard RLIMIT_NOFILE,
-  // so that it cannot raise them. `address_space_mib`: its RLIMIT_AS, so that
-  // it runs out of memory for threads; `threads`: its --threads, when not 0.
+  // so that it cannot raise them. `thread_limit`: its RLIMIT_NPROC (run as
+  // `nobody` when we are root, whom the limit does not bind), so that it cannot
+  // start more threads; `threads`: its --threads, when not 0.
   // Throws std::runtime_error when it cannot start.
   explicit child_server(engine_kind engine, std::optional<long> descriptor_limit = {},
-                        bool quiet = true, std::optional<long> address_space_mib = {},
+                        bool quiet = true, std::optional<long> thread_limit = {},
                         int threads = 0);
   ~child_server();  // SIGTERM, then waits for it
   child_server(const child_server&) = delete;

@@ -1,7 +1,7 @@
 #include "mock_server/thread_pool.hpp"
 
 #include <cstdio>
-#include <system_error>
+#include <exception>
 
 namespace inflight::mock {
 
@@ -36,7 +36,7 @@ bool connection_pool::start_worker() {
   try {
     threads_.emplace_back([this] { work(); });
     return true;
-  } catch (const std::system_error& e) {
+  } catch (const std::exception& e) {  // std::system_error; std::bad_alloc
     if (!said_no_thread_ && !quiet_)
       std::fprintf(stderr,
                    "mock_server: cannot start thread %zu: %s; connections wait for the "

@@ -237,9 +237,12 @@ void serve_connection(int fd, double queue_ms, connection_context& context) {
     // in case no answer had started (else it is cut short either way).
     refused = true;
     context.stats.note_internal_error();
-    const auto bytes = error_answer(500, "internal error");
-    [[maybe_unused]] const auto sent =
-        ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    try {  // out of memory, building the answer throws again
+      const auto bytes = error_answer(500, "internal error");
+      [[maybe_unused]] const auto sent =
+          ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    } catch (...) {
+    }
   }
   if (refused)
     linger_and_close(fd, context.stop);
