@@ -297,6 +297,28 @@ TEST_P(fault_test, a_head_sent_a_byte_at_a_time_is_cut_at_the_request_timeout) {
   expect_settled(*s);
 }
 
+// One deadline for head and body, as limits.hpp says: a head that takes most
+// of it does not buy the body a fresh one.
+TEST_P(fault_test, head_and_body_share_one_request_timeout) {
+  auto s = start({.request_timeout = 1000ms});
+  socket_client c(s->port());
+  const std::string head = get_request("/get", "Content-Length: 4\r\n");
+  bool closed = false;
+  std::string got;
+  for (std::size_t i = 0; i < 4; ++i) {  // the head over ~0.8 s
+    c.send(head.substr(i * head.size() / 4, head.size() / 4 + (i == 3 ? 4 : 0)));
+    got += c.read_all(200ms, &closed);
+  }
+  for (int i = 0; i < 4 && !closed; ++i) {  // the body, a byte each 150 ms
+    c.send("x");
+    got += c.read_all(150ms, &closed);
+  }
+  got += c.read_all(1000ms, &closed);
+  EXPECT_EQ(statuses(got), std::vector<int>{408}) << got;
+  c.close();
+  expect_settled(*s);
+}
+
 TEST_P(fault_test, past_the_connection_limit_a_client_gets_503_json) {
   auto s = start({.max_connections = 4});
   std::vector<std::unique_ptr<socket_client>> held;

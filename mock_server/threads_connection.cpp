@@ -42,7 +42,8 @@ class connection {
 
  private:
   enum class outcome { keep_open, close, stopped, client_gone };
-  bool read_head(head_result& parsed);
+  bool read_head(head_result& parsed, steady::time_point idle_until,
+                 steady::time_point& request_until);
   bool skip_body(std::uint64_t length, steady::time_point deadline);
   bool answer(const request_head& head, std::optional<double> queue_ms);
   struct in_flight;
@@ -61,26 +62,35 @@ class connection {
 
 void connection::serve(double queue_ms) {
   std::optional<double> queue = queue_ms;  // /stats times the first request only
+  // The idle timeout runs from accept, not from when this thread took the
+  // connection: one that idled in the queue past it is closed at once.
+  auto idle_until = steady::now() -
+                    std::chrono::duration_cast<steady::duration>(
+                        std::chrono::duration<double, std::milli>(queue_ms)) +
+                    c_.limits.idle_timeout;
   head_result parsed;
-  while (!c_.stop.raised() && read_head(parsed)) {
+  steady::time_point deadline;  // the request's, from its first byte: head and body
+  while (!c_.stop.raised() && read_head(parsed, idle_until, deadline)) {
     if (parsed.state == head_result::refused) return refuse(parsed.status, parsed.error);
     in_.erase(0, parsed.size);
-    const auto deadline = steady::now() + c_.limits.request_timeout;
     if (parsed.head.expects_continue &&
         send_all("HTTP/1.1 100 Continue\r\n\r\n") != woken::ready)
       return;
     if (!skip_body(parsed.head.content_length, deadline)) return;
     if (!answer(parsed.head, queue)) return;
     queue.reset();
+    idle_until = steady::now() + c_.limits.idle_timeout;
   }
 }
 
-// Reads until `in_` holds a whole head (or a refusal). idle_timeout until a
-// request starts; from its first byte, request_timeout for the whole head, so
-// a byte every few seconds does not keep a connection (slowloris).
-bool connection::read_head(head_result& parsed) {
-  auto deadline =
-      steady::now() + (in_.empty() ? c_.limits.idle_timeout : c_.limits.request_timeout);
+// Reads until `in_` holds a whole head (or a refusal). `idle_until` until a
+// request starts; from its first byte, `request_until` (set here) for the
+// whole request, so a byte every few seconds does not keep a connection
+// (slowloris), and the body gets what the head left.
+bool connection::read_head(head_result& parsed, steady::time_point idle_until,
+                           steady::time_point& request_until) {
+  request_until = steady::now() + c_.limits.request_timeout;
+  auto deadline = in_.empty() ? idle_until : request_until;
   for (;;) {
     parsed = parse_head(in_, c_.limits);
     if (parsed.state != head_result::incomplete) return true;
@@ -91,7 +101,7 @@ bool connection::read_head(head_result& parsed) {
                         std::to_string(c_.limits.request_timeout.count()) + " ms");
       return false;
     }
-    if (!started) deadline = steady::now() + c_.limits.request_timeout;
+    if (!started) deadline = request_until = steady::now() + c_.limits.request_timeout;
   }
 }
 

@@ -183,6 +183,24 @@ TEST(threads_engine, a_silent_client_holds_a_thread_only_until_the_idle_timeout)
   EXPECT_EQ(s.stats().refused, 0U);  // an idle connection is not a refusal
 }
 
+// The idle timeout runs from accept, not from when a thread takes the
+// connection: with 2 threads and 6 idle connections ahead, a request waited
+// three idle timeouts (29.7 s at the default 15 s). Ones queued past it are
+// closed at once.
+TEST(threads_engine, the_idle_timeout_runs_from_accept) {
+  server_options options{.engine = engine_kind::threads, .threads = 2};
+  options.limits.idle_timeout = std::chrono::milliseconds(1000);
+  const server s(options);
+  std::vector<std::unique_ptr<client::raw_connection>> idle;
+  for (int i = 0; i < 6; ++i)
+    idle.push_back(std::make_unique<client::raw_connection>(s.port()));
+  ASSERT_TRUE(client::wait_until([&] { return s.stats().connections == 6; }, 5));
+  const auto r = client::get(s.url() + "/get", 20);
+  EXPECT_EQ(r.status, 200) << r.error;
+  // One idle timeout, then the queued idle ones go at once: well under three.
+  EXPECT_LT(r.total_s, 2.0) << "s for /get behind 6 idle connections";
+}
+
 // Item 9: a body too large is refused before it is read, by its announced size.
 TEST_F(threads_engine_test, a_huge_body_is_refused_before_it_is_sent) {
   client::raw_connection connection(server_->port());

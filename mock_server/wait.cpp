@@ -37,12 +37,15 @@ woken wait_on(int fd, short events, steady::time_point deadline,
     if (stop.raised()) return woken::stopped;
     const auto left =
         std::chrono::ceil<std::chrono::milliseconds>(deadline - steady::now()).count();
-    if (left <= 0 && deadline != steady::time_point::max()) return woken::timed_out;
+    // Past the deadline, one look at what is already there: a request that
+    // arrived while its connection waited for a thread is still served.
+    const bool past = left <= 0 && deadline != steady::time_point::max();
     pollfd watch[2] = {{fd, events, 0}, {stop.fd(), POLLIN, 0}};
     const int timeout = deadline == steady::time_point::max()
                             ? -1
-                            : static_cast<int>(std::min<long long>(left, 60'000));
+                            : static_cast<int>(std::clamp<long long>(left, 0, 60'000));
     const int n = ::poll(watch, 2, timeout);
+    if (n == 0 && past) return woken::timed_out;
     if (n < 0 && errno != EINTR) return woken::client_gone;
     if (n <= 0) continue;  // a timeout or a signal: the loop re-checks the clock
     if (watch[1].revents != 0) return woken::stopped;
