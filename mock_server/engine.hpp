@@ -1,5 +1,5 @@
-// What both engines share: the options, the statistics, and the stop signal
-// that wakes every waiting request. Internal to mock_server.
+// What both engines share: the options, the statistics, and how each is made
+// and stopped (each has its own stop signal). Internal to mock_server.
 #pragma once
 
 #include <memory>

@@ -113,6 +113,17 @@ head_result read_field(std::string_view line, request_head& head) {
   return {};
 }
 
+// A comma-separated list of tokens, any case (RFC 9110 7.6.1): "TE, Close".
+bool has_token(std::string_view list, std::string_view token) {
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    if (same_text(trim(list.substr(0, comma)), token)) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 // What the headers say about the body and the connection.
 head_result read_framing(request_head& head, const server_limits& limits) {
   bool has_length = false, chunked = false, close = false, keep_alive = false;
@@ -139,8 +150,8 @@ head_result read_framing(request_head& head, const server_limits& limits) {
     } else if (same_text(name, "Transfer-Encoding")) {
       chunked = true;
     } else if (same_text(name, "Connection")) {
-      close = close || value.find("close") != std::string::npos;
-      keep_alive = keep_alive || same_text(value, "keep-alive");
+      close = close || has_token(value, "close");
+      keep_alive = keep_alive || has_token(value, "keep-alive");
     } else if (same_text(name, "Expect")) {
       expect = same_text(value, "100-continue");
     }
@@ -156,7 +167,8 @@ head_result read_framing(request_head& head, const server_limits& limits) {
                            " bytes is above this server's limit of " +
                            std::to_string(limits.max_body_bytes));
   head.keep_alive = !close && (head.version == "HTTP/1.1" || keep_alive);
-  head.expects_continue = expect && head.content_length > 0;
+  // An HTTP/1.0 client may not understand a 1xx (RFC 9110 10.1.1).
+  head.expects_continue = expect && head.content_length > 0 && head.version == "HTTP/1.1";
   return {};
 }
 

@@ -1,5 +1,5 @@
 // Reading one HTTP/1.1 request head (RFC 9112) out of the bytes a connection has
-// received so far: the events engine's parser. It is a pure function of those
+// received so far: both engines' parser. It is a pure function of those
 // bytes and the limits, so the fuzzer drives it directly, and it refuses what
 // RFC 9112 says to refuse (a space before a header's colon, two different
 // Content-Length values, a line folded onto the next) with the status and a

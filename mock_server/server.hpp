@@ -12,7 +12,7 @@
 
 namespace inflight::mock {
 
-// How the server waits. `threads` parks one thread per request in flight (the
+// How the server waits. `threads` parks one thread per connection (the
 // server-side mirror of chapter 02); `events` waits on timers in one thread
 // (the mirror of chapters 03 and 04) and is the engine for large N.
 enum class engine_kind { threads, events };
@@ -23,7 +23,7 @@ struct server_options {
   std::string host = "127.0.0.1";
   int port = 0;  // 0: any free port
   engine_kind engine = engine_kind::events;
-  int threads = 1024;         // threads engine: the most requests served at once
+  int threads = 1024;         // threads engine: the most connections served at once
   double max_delay_s = 10.0;  // longest delay a client may ask for (httpbin's cap)
   bool quiet = true;          // false: log warnings (e.g. "all threads busy") to stderr
   server_limits limits{};     // mock_server/limits.hpp; tests shorten the timeouts
