@@ -35,7 +35,9 @@ transfer_batch::~transfer_batch() {
 void transfer_batch::start() {
   const std::size_t first =
       std::min(slots_.size(), how_.max_in_flight.value_or(slots_.size()));
-  while (added_ < first) add_next();
+  // K calls, not "until added_ reaches K": add_next skips (as failed) a URL
+  // that cannot start, and a skip must not cost a place in flight.
+  for (std::size_t i = 0; i < first; ++i) add_next();
 }
 // [/exercise]
 

@@ -52,22 +52,27 @@ event_loop::~event_loop() = default;
 
 // [snippet:run_loop]
 void event_loop::run_until_done(std::coroutine_handle<> main) {
-  if (running_here)
+  if (running_here || running_)
     throw std::logic_error(
-        "event_loop::run: a loop is already running on this thread; from inside "
-        "a coroutine, co_await the task instead (asyncio says: asyncio.run() "
-        "cannot be called from a running event loop)");
+        "event_loop::run: a loop is already running (here, or this one on another "
+        "thread); from inside a coroutine, co_await the task instead (asyncio says: "
+        "asyncio.run() cannot be called from a running event loop)");
   if (broken_)
     throw std::logic_error("event_loop::run: this loop failed before; make a new one");
   running_here = this;
+  running_ = true;
   try {
     turn(main);
+    // A failure kept by remove_transfer after the last wait is this run's.
+    if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
   } catch (...) {
     running_here = nullptr;
+    running_ = false;
     broken_ = true;  // the caller's main task, and every frame below it, will go
     throw;
   }
   running_here = nullptr;
+  running_ = false;
 }
 
 void event_loop::turn(std::coroutine_handle<> main) {

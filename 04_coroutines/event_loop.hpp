@@ -13,6 +13,7 @@
 
 #include <curl/curl.h>
 
+#include <atomic>
 #include <chrono>
 #include <coroutine>
 #include <cstdint>
@@ -176,7 +177,8 @@ class event_loop {
   std::size_t posts_expected_ = 0;
   std::exception_ptr failure_;  // from a call that could not throw: see remove_transfer
   bool broken_ = false;         // the loop threw: it runs no more
-  std::mutex posted_mutex_;     // guards posted_ and the eventfd's write
+  std::atomic<bool> running_ = false;  // inside run(), on whichever thread
+  std::mutex posted_mutex_;            // guards posted_ and the eventfd's write
   std::vector<std::coroutine_handle<>> posted_;
 };
 

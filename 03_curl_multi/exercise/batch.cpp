@@ -47,7 +47,9 @@ void transfer_batch::start() {
   // TODO(exercise 03, step 1): add the first transfers, calling add_next()
   // once for each: all of them when how_.max_in_flight is empty, otherwise
   // the first K = *how_.max_in_flight (or all of them, if there are fewer).
-  // add_next() adds slot number added_ and counts it.
+  // add_next() adds the next URL that can start (one that cannot is recorded
+  // as failed and skipped, so added_ may grow by more than one): call it K
+  // times rather than looping until added_ reaches K.
   throw std::logic_error(
       "exercise 03: start() is yours to write: see the TODO in "
       "03_curl_multi/exercise/batch.cpp");

@@ -41,7 +41,10 @@ inline std::string trace_problems(const nlohmann::json& trace,
   if (!open.empty()) return open.begin()->first + " never ends";
   std::size_t count = 0;
   for (auto& [track, list] : tracks) {
-    std::ranges::sort(list);
+    // By start, and the longer first where two start together: it encloses.
+    std::ranges::sort(list, [](const span& a, const span& b) {
+      return a.first != b.first ? a.first < b.first : a.second > b.second;
+    });
     count += list.size();
     // Sorted by start, a span nests if it ends by the end of every span still open.
     std::vector<double> ends;
