@@ -12,7 +12,9 @@ int main(int argc, char** argv) {
       "N blocking GETs with libcurl's easy interface, one after another",
       "",  // one at a time is the model: there is no bound to set
       {{"--fresh-handle", "", "a new easy handle, so a new connection, per request",
-        [&fresh](std::string_view) { fresh = true; }}}};
+        [&fresh](std::string_view) { fresh = true; }}},
+      true,
+      1};  // one request in flight, whatever N: one socket
   return harness::run_chapter(chapter, argc, argv, [&fresh](harness::session& session) {
     const auto policy = fresh ? ch01::handle_policy::fresh : ch01::handle_policy::reuse;
     const harness::run_clock clock;

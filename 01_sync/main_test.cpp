@@ -76,5 +76,14 @@ TEST(sync_main, help_exits_0_and_lists_the_chapter_option) {
   EXPECT_NE(run.out.find("--fresh-handle"), std::string::npos) << run.out;
 }
 
+TEST(sync_main, one_at_a_time_needs_few_descriptors_whatever_n) {
+  // 01 holds one request in flight: a low limit is no reason to refuse a
+  // long run. (`ulimit -n` in sh lowers both limits.)
+  const std::string script = "ulimit -n 100 && exec \"$0\" --requests 200 --delay 0";
+  const auto run = test_support::run_command("/bin/sh", {"-c", script, CH01_EXECUTABLE});
+  EXPECT_EQ(run.exit_status, 0) << run.err;
+  EXPECT_EQ(run.err.find("file descriptors"), std::string::npos) << run.err;
+}
+
 }  // namespace
 }  // namespace inflight::ch01

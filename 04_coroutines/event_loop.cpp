@@ -52,15 +52,15 @@ event_loop::~event_loop() = default;
 
 // [snippet:run_loop]
 void event_loop::run_until_done(std::coroutine_handle<> main) {
-  if (running_here || running_)
+  if (broken_)
+    throw std::logic_error("event_loop::run: this loop failed before; make a new one");
+  // exchange: two threads calling run() at once cannot both get past this.
+  if (running_here || running_.exchange(true))
     throw std::logic_error(
         "event_loop::run: a loop is already running (here, or this one on another "
         "thread); from inside a coroutine, co_await the task instead (asyncio says: "
         "asyncio.run() cannot be called from a running event loop)");
-  if (broken_)
-    throw std::logic_error("event_loop::run: this loop failed before; make a new one");
   running_here = this;
-  running_ = true;
   try {
     turn(main);
     // A failure kept by remove_transfer after the last wait is this run's.

@@ -13,10 +13,12 @@ std::size_t descriptors_needed(std::size_t in_flight, bool server_in_process) {
   return in_flight * (server_in_process ? 2 : 1) + spare;
 }
 
-std::size_t descriptors_for(const run_options& options) {
+std::size_t descriptors_for(const run_options& options, std::size_t in_flight_at_most) {
   const std::size_t n = options.urls.empty() ? options.requests : options.urls.size();
   const bool server_here = options.url.empty() && options.urls.empty();
-  return descriptors_needed(std::min(n, options.max_in_flight.value_or(n)), server_here);
+  std::size_t in_flight = std::min(n, options.max_in_flight.value_or(n));
+  if (in_flight_at_most > 0) in_flight = std::min(in_flight, in_flight_at_most);
+  return descriptors_needed(in_flight, server_here);
 }
 
 std::size_t ensure_descriptors(std::size_t needed) {

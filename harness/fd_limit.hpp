@@ -25,7 +25,8 @@ std::size_t descriptors_needed(std::size_t in_flight, bool server_in_process);
 
 // descriptors_needed for a chapter run: min(N, --max-in-flight) in flight, and
 // the bundled server in this process unless --url or --urls points elsewhere.
-std::size_t descriptors_for(const run_options& options);
+std::size_t descriptors_for(const run_options& options,
+                            std::size_t in_flight_at_most = 0);
 
 // Raises RLIMIT_NOFILE's soft limit to fit `needed`; returns the limit now in
 // force. Throws descriptor_limit_error when the hard limit is too low.

@@ -21,6 +21,7 @@ TEST(descriptor_limit, counts_a_socket_per_transfer_and_the_in_process_server) {
   EXPECT_EQ(descriptors_for(options), descriptors_needed(20, true)) << "K in flight";
   options.url = "http://127.0.0.1:1";
   EXPECT_EQ(descriptors_for(options), descriptors_needed(20, false)) << "no server here";
+  EXPECT_EQ(descriptors_for(options, 1), descriptors_needed(1, false)) << "one at a time";
 }
 
 TEST(descriptor_limit, beyond_the_hard_limit_fails_with_what_to_do) {

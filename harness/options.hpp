@@ -49,6 +49,9 @@ struct chapter_spec {
   std::string max_in_flight_help;
   std::vector<option_spec> options;  // the chapter's own
   bool traces = true;  // false: no per-request spans to write, --trace is refused
+  // At most this many requests in flight whatever the options say (01: one
+  // at a time); 0 when the run decides. The descriptor check counts on it.
+  std::size_t in_flight_at_most = 0;
 };
 
 struct parse_result {

@@ -21,11 +21,12 @@ constexpr std::size_t default_timeline_max = 50;  // a TTY shows it up to this N
 
 }  // namespace
 
-session::session(std::string chapter, run_options options)
+session::session(std::string chapter, run_options options, std::size_t in_flight_at_most)
     : chapter_{std::move(chapter)}, options_{std::move(options)} {
   // Before anything else: a --trace path that cannot be written costs no run.
   if (!options_.trace_file.empty()) trace_.emplace(options_.trace_file);
-  ensure_descriptors(descriptors_for(options_));  // before the server takes any
+  ensure_descriptors(
+      descriptors_for(options_, in_flight_at_most));  // before the server takes any
   if (!options_.urls.empty()) {
     urls_ = options_.urls;  // real URLs: there is no server of ours to ask
     return;
@@ -88,7 +89,7 @@ int run_chapter(const chapter_spec& chapter, int argc, char** argv,
                 const std::function<int(session&)>& body) {
   const run_options options = parse_or_exit(chapter, argc, argv);
   try {
-    session run{chapter.name, options};
+    session run{chapter.name, options, chapter.in_flight_at_most};
     return body(run);
   } catch (const std::exception& e) {
     std::cerr << chapter.name << ": " << e.what() << "\n";

@@ -27,7 +27,8 @@ class session {
   // --url or --urls, starts the bundled server (events engine) on a free
   // loopback port and says so in one line on stderr. Resets the server's
   // statistics, so the peak it reports afterwards is this run's.
-  session(std::string chapter, run_options options);
+  // `in_flight_at_most`: the chapter_spec's, for the descriptor check.
+  session(std::string chapter, run_options options, std::size_t in_flight_at_most = 0);
 
   // The URLs to fetch, in order: N x {base}/delay/{d}, or the --urls list.
   [[nodiscard]] const std::vector<std::string>& urls() const { return urls_; }
