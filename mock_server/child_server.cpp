@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -20,6 +21,34 @@ const char* program() {
   return chosen != nullptr ? chosen : MOCK_SERVER_EXE;
 }
 
+// Threads that processes of `uid` run now: RLIMIT_NPROC counts them all, so
+// a limit meant for the child alone must sit on top of them (other programs
+// of the same user, another test's server, would otherwise eat it).
+long threads_of_user(uid_t uid) {
+  long total = 0;
+  std::error_code error;  // processes come and go while we look: no throwing
+  for (std::filesystem::directory_iterator it{"/proc", error}, end; !error && it != end;
+       it.increment(error)) {
+    std::ifstream status{it->path() / "status"};
+    long threads = 0;
+    bool ours = false;
+    for (std::string line; std::getline(status, line);) {
+      std::istringstream fields{line};
+      std::string key;
+      fields >> key;
+      if (key == "Uid:") {
+        long real = -1;
+        fields >> real;
+        ours = real == static_cast<long>(uid);
+      } else if (key == "Threads:") {
+        fields >> threads;
+      }
+    }
+    if (ours) total += threads;
+  }
+  return total;
+}
+
 }  // namespace
 
 child_server::child_server(engine_kind engine, std::optional<long> descriptor_limit,
@@ -31,6 +60,9 @@ child_server::child_server(engine_kind engine, std::optional<long> descriptor_li
   stderr_path_ = path;
   const auto engine_name = to_string(engine);
   const auto threads_text = std::to_string(threads);
+  const uid_t child_uid =
+      ::geteuid() == 0 ? 65534 : ::geteuid();  // root runs it as nobody
+  if (thread_limit) *thread_limit += threads_of_user(child_uid);
   pid_ = ::fork();
   if (pid_ == 0) {  // the child: only async-signal-safe calls until exec
     ::dup2(out[1], STDOUT_FILENO);
