@@ -3,10 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/temp_file.hpp"
 #include "harness/test_support/command.hpp"
 #include "harness/test_support/result_schema.hpp"
-#include "harness/test_support/trace_check.hpp"
+#include "harness/test_support/trace_runs.hpp"
 
 namespace inflight::ch03 {
 namespace {
@@ -62,34 +61,11 @@ TEST(curl_multi_main, too_few_descriptors_is_a_clear_error_not_a_crash) {
 }
 
 TEST(curl_multi_main, a_trace_of_a_concurrent_run_nests_on_every_track) {
-  const harness::temp_file file{"03_curl_multi_trace"};
-  const auto run = test_support::run_command(
-      CH03_EXECUTABLE,
-      {"--requests", "50", "--delay", "0.1", "--trace", file.path(), "--json"});
-  EXPECT_EQ(run.exit_status, 0) << run.err;
-  const auto trace = nlohmann::json::parse(file.read_all());
-  std::size_t spans = 0;
-  EXPECT_EQ(test_support::trace_problems(trace, &spans), "");
-  EXPECT_EQ(spans, 50U) << "one span per request";
+  test_support::expect_concurrent_trace_nests(CH03_EXECUTABLE);
 }
 
 TEST(curl_multi_main, a_trace_that_cannot_be_written_is_an_error_named_early_or_late) {
-  // A path that cannot be opened is refused before the run: no report.
-  auto run = test_support::run_command(
-      CH03_EXECUTABLE,
-      {"--requests", "2", "--delay", "0", "--trace", "/nonexistent-dir/t.json"});
-  EXPECT_EQ(run.exit_status, 1);
-  EXPECT_NE(run.err.find("--trace: cannot open /nonexistent-dir/t.json"),
-            std::string::npos)
-      << run.err;
-  EXPECT_EQ(run.out, "") << "the run should not have started";
-  // A write that fails only when the file is closed (a full disk) is
-  // reported after the run, and fails it.
-  run = test_support::run_command(
-      CH03_EXECUTABLE, {"--requests", "2", "--delay", "0", "--trace", "/dev/full"});
-  EXPECT_EQ(run.exit_status, 1);
-  EXPECT_NE(run.err.find("--trace: cannot write /dev/full"), std::string::npos)
-      << run.err;
+  test_support::expect_trace_errors_named(CH03_EXECUTABLE);
 }
 
 }  // namespace
