@@ -54,11 +54,15 @@ int socket_action_hook::on_timer(CURLM* /*multi*/, long timeout_ms, void* self) 
 }
 // [/snippet]
 
-int socket_action_hook::wait_ms() const {
-  if (!deadline_) return 1000;  // no timer: wake once a second regardless
+int wait_ms_until(std::optional<clock::time_point> deadline) {
+  if (!deadline) return 1000;  // no timer: wake once a second regardless
   const auto left =
-      std::chrono::ceil<std::chrono::milliseconds>(*deadline_ - clock::now());
+      std::chrono::ceil<std::chrono::milliseconds>(*deadline - clock::now());
   return static_cast<int>(std::clamp<long>(left.count(), 0, 1000));
+}
+
+int socket_action_hook::wait_ms() const {
+  return wait_ms_until(deadline_);
 }
 
 void socket_action_hook::socket_ready(const readiness_event& e) {

@@ -20,6 +20,10 @@
 
 namespace inflight::ch03 {
 
+// How long a wait may sleep before `deadline` (rounded up to a millisecond,
+// so it never wakes early), at most 1 s; 1 s when there is no deadline.
+int wait_ms_until(std::optional<std::chrono::steady_clock::time_point> deadline);
+
 class socket_action_hook {
  public:
   // Hooks `multi`'s socket and timer callbacks to this object. `multi` and

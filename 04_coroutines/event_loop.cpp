@@ -115,9 +115,7 @@ int event_loop::wait_ms() const {
   if (!timers_.empty())
     next =
         std::min(next.value_or(steady::time_point::max()), timers_.begin()->first.when);
-  if (!next) return 1000;  // nothing due: wake once a second regardless
-  const auto left = std::chrono::ceil<std::chrono::milliseconds>(*next - steady::now());
-  return static_cast<int>(std::clamp<long>(left.count(), 0, 1000));
+  return ch03::wait_ms_until(next);  // the nearer of curl's timeout and ours
 }
 
 // [snippet:post]
