@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what inflight needs to build and test, and nothing else.
 #   scripts/setup.sh          the build and test dependencies
-#   scripts/setup.sh --peers  also Python (requests, aiohttp) and Node, for the
-#                             benchmark's side-by-side with the original lesson
+#   scripts/setup.sh --peers  also Python (requests, aiohttp), Node and h2load,
+#                             for the benchmark's side-by-side with the original
+#                             lesson and its HTTP/2 floor
 # Idempotent: when everything is present it prints nothing and exits 0.
 # When it cannot install (not root and no password-less sudo) it prints the
 # exact command to run and exits 1.
@@ -13,6 +14,7 @@ debian_packages=(
   g++ cmake ninja-build pkg-config      # toolchain
   libcurl4-openssl-dev                  # the HTTP client every chapter uses
   libevent-dev                          # the events engine of mock_server
+  libnghttp2-dev                        # mock_server's HTTP/2 (h2c)
   nlohmann-json3-dev                    # JSON: --json output, /stats, traces
   libgtest-dev libgmock-dev             # tests
   libbenchmark-dev                      # benchmarks
@@ -21,12 +23,20 @@ debian_packages=(
   libclang-rt-dev                       # the fuzzer's libFuzzer
 )
 if [[ "${1:-}" == "--peers" ]]; then
-  debian_packages+=(python3-requests python3-aiohttp nodejs)
+  debian_packages+=(python3-requests python3-aiohttp nodejs nghttp2-client)
 elif [[ $# -gt 0 ]]; then
   echo "usage: scripts/setup.sh [--peers]" >&2
   exit 2
 fi
-brew_packages=(cmake ninja pkg-config curl libevent nlohmann-json
+# Boost (Asio and Beast, header-only) for 04's Asio twin: about 10 MB to
+# download, 155 MB installed. Debian 12 has 1.81; Ubuntu 24.04 has 1.83.
+boost=libboost1.81-dev
+if command -v apt-cache >/dev/null 2>&1 && ! apt-cache show "$boost" >/dev/null 2>&1 &&
+   apt-cache show libboost1.83-dev >/dev/null 2>&1; then
+  boost=libboost1.83-dev
+fi
+debian_packages+=("$boost")
+brew_packages=(cmake ninja pkg-config curl libevent libnghttp2 boost nlohmann-json
                googletest google-benchmark clang-format)
 
 if [[ "$(uname -s)" == "Darwin" ]]; then
