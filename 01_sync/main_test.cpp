@@ -32,6 +32,30 @@ TEST(sync_main, json_is_only_the_result_object) {
   EXPECT_GE(result["wall_s"].get<double>(), 3 * 0.05);
 }
 
+// One request at a time is one stream at a time: HTTP/2 changes the
+// connection's framing, not the waiting.
+TEST(sync_main, http2_runs_one_stream_at_a_time_on_one_connection) {
+  const auto run = run_command(
+      CH01_EXECUTABLE, {"--requests", "4", "--delay", "0.05", "--http2", "--json"});
+  EXPECT_EQ(run.exit_status, 0) << run.err;
+  const auto result = nlohmann::json::parse(run.out);
+  EXPECT_EQ(result["ok"], 4);
+  EXPECT_EQ(result["server_peak_in_flight"], 1);
+  EXPECT_EQ(result["server_connections"], 1);
+  EXPECT_EQ(result["server_streams"], 4);
+  EXPECT_EQ(result["http2_answers"], 4);
+  EXPECT_GE(result["wall_s"].get<double>(), 4 * 0.05);
+}
+
+TEST(sync_main, http2_with_fresh_handles_opens_a_connection_each) {
+  const auto run = run_command(CH01_EXECUTABLE, {"--requests", "3", "--delay", "0",
+                                                 "--fresh-handle", "--http2", "--json"});
+  EXPECT_EQ(run.exit_status, 0) << run.err;
+  const auto result = nlohmann::json::parse(run.out);
+  EXPECT_EQ(result["server_connections"], 3);
+  EXPECT_EQ(result["http2_answers"], 3);
+}
+
 using sync_main_urls = test_support::with_server;
 
 TEST_F(sync_main_urls, failed_requests_exit_1_and_are_listed_by_index) {

@@ -36,6 +36,13 @@ std::vector<harness::request_record> fetch_all(const std::vector<std::string>& u
                                                handle_policy policy, double timeout_s,
                                                const harness::run_clock& clock);
 
+// The same loop over HTTP/2 (--http2, http2.cpp): each handle's first
+// transfer opens an HTTP/2 connection, its next ones are streams of it.
+std::vector<harness::request_record> fetch_all_http2(const std::vector<std::string>& urls,
+                                                     handle_policy policy,
+                                                     double timeout_s,
+                                                     const harness::run_clock& clock);
+
 // The model's name in the report: "sequential, one reused easy handle".
 std::string model_name(handle_policy policy);
 

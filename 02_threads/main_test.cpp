@@ -43,9 +43,16 @@ TEST(threads_main, json_for_a_pool) {
 
 TEST(threads_main, every_bad_argument_exits_2_naming_the_option) {
   const std::vector<std::vector<std::string>> bad{
-      {"--requests", "0"},      {"--delay", "abc"},     {"--max-in-flight", "0"},
-      {"--max-in-flight", "x"}, {"--stack-kb", "8"},    {"--stack-kb", "big"},
-      {"--timeout", "-1"},      {"--url", "127.0.0.1"}, {"--trace"}};
+      {"--requests", "0"},
+      {"--delay", "abc"},
+      {"--max-in-flight", "0"},
+      {"--max-in-flight", "x"},
+      {"--stack-kb", "8"},
+      {"--stack-kb", "big"},
+      {"--timeout", "-1"},
+      {"--url", "127.0.0.1"},
+      {"--trace"},
+      {"--http2"}};  // a connection per thread anyway: the chapter says why
   for (const auto& args : bad) {
     const auto run = run_command(CH02_EXECUTABLE, args);
     EXPECT_EQ(run.exit_status, 2) << args[0];

@@ -14,7 +14,12 @@ transfer_batch::transfer_batch(const std::vector<std::string>& urls, const setti
       records_(urls.size()),
       how_(how),
       clock_(clock),
-      fresh_connections_(harness::fresh_connection_each(urls.size(), how.max_in_flight)) {
+      // HTTP/2 wants the opposite: every transfer on the one connection.
+      fresh_connections_(!how.http2 &&
+                         harness::fresh_connection_each(urls.size(), how.max_in_flight)) {
+  // One connection may carry as many streams as we keep in flight.
+  if (how.http2)
+    harness::multiplex(multi_.get(), how.max_in_flight.value_or(urls.size()));
   slots_.reserve(urls.size());
   for (std::size_t i = 0; i < urls.size(); ++i) {
     auto s = std::make_unique<slot>();
@@ -55,7 +60,13 @@ void transfer_batch::add_next() {
       harness::set_option(s.easy.get(), CURLOPT_PRIVATE, static_cast<void*>(&s));
       // All at once: nothing to reuse, so curl need not look (harness/transfer.hpp).
       if (fresh_connections_) harness::use_fresh_connection(s.easy.get());
+      // --http2: the first transfer opens the connection, the rest join it.
+      if (how_.http2) {
+        harness::use_http2(s.easy.get(),
+                           opened_ ? harness::h2_role::joins : harness::h2_role::opens);
+      }
       check(curl_multi_add_handle(multi_.get(), s.easy.get()), "curl_multi_add_handle");
+      opened_ = true;
       return;
     } catch (const std::runtime_error& e) {
       s.easy.reset();  // never added: free it here

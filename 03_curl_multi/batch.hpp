@@ -50,6 +50,7 @@ class transfer_batch {
   std::size_t added_ = 0;
   std::size_t harvested_ = 0;
   bool fresh_connections_;  // every transfer at once: harness::fresh_connection_each
+  bool opened_ = false;     // --http2: a transfer that opens the connection was added
 };
 
 }  // namespace inflight::ch03

@@ -1,7 +1,8 @@
 // Chapter 03: every transfer in flight on one thread, with libcurl's multi
 // interface. Two drivers run the same batch: curl_multi_poll (simple, walks
 // every transfer on each wake-up) and curl_multi_socket_action (touches only
-// the sockets that are ready). What it leaves out: HTTP/2 multiplexing.
+// the sockets that are ready). With `http2`, the transfers are streams of one
+// HTTP/2 connection instead of a connection each.
 #pragma once
 
 #include <cstddef>
@@ -21,6 +22,7 @@ struct settings {
   // added as one finishes (the refill pattern). Empty: all at once.
   std::optional<std::size_t> max_in_flight;
   double timeout_s = 60;  // per transfer, CURLOPT_TIMEOUT_MS
+  bool http2 = false;     // h2c: the transfers as streams of one connection
 };
 
 // Fetches every URL on the calling thread; one record per URL, in order.

@@ -8,7 +8,7 @@ using namespace inflight;
 
 int main(int argc, char** argv) {
   ch03::settings how;
-  const harness::chapter_spec chapter{
+  harness::chapter_spec chapter{
       "03_curl_multi",
       "N GETs in flight at once on one thread, with libcurl's multi interface",
       "transfers added to the multi handle at once; the next is added as one finishes",
@@ -24,16 +24,20 @@ int main(int argc, char** argv) {
                                        std::string(value) + "'");
           }
         }}}};
+  chapter.http2 = true;
   return harness::run_chapter(chapter, argc, argv, [&how](harness::session& session) {
     how.max_in_flight = session.options().max_in_flight;
     how.timeout_s = session.options().timeout_s;
+    how.http2 = session.options().http2;
     const harness::run_clock clock;
     auto records = ch03::fetch_all(session.urls(), how, clock);
-    const auto model =
-        harness::bounded_model(how.driver == ch03::driver::poll
-                                   ? "curl multi, curl_multi_poll (one thread)"
-                                   : "curl multi, socket_action + epoll (one thread)",
-                               records.size(), how.max_in_flight);
+    const auto model = harness::bounded_model(
+        std::string(how.driver == ch03::driver::poll
+                        ? "curl multi, curl_multi_poll (one thread)"
+                        : "curl multi, socket_action + epoll (one "
+                          "thread)") +
+            (how.http2 ? ", HTTP/2 streams" : ""),
+        records.size(), how.max_in_flight);
     return session.finish(model, std::move(records), clock);
   });
 }

@@ -41,6 +41,46 @@ TEST(curl_multi_main, max_in_flight_is_the_servers_peak) {
   EXPECT_NEAR(result["expected_s"].get<double>(), 0.15, 1e-9);  // ceil(9/3) x 0.05
 }
 
+// --http2, proven from the server's side: every request in flight at once,
+// all of them streams of one connection.
+TEST(curl_multi_main, http2_puts_every_request_on_one_connection_with_either_driver) {
+  for (const char* driver : {"poll", "socket"}) {
+    const auto run = run_command(
+        CH03_EXECUTABLE,
+        {"--requests", "50", "--delay", "0.2", "--driver", driver, "--http2", "--json"});
+    EXPECT_EQ(run.exit_status, 0) << run.err;
+    const auto result = nlohmann::json::parse(run.out);
+    test_support::expect_result_schema(result, "03_curl_multi");
+    EXPECT_EQ(result["ok"], 50) << driver;
+    EXPECT_EQ(result["server_peak_in_flight"], 50) << driver;
+    EXPECT_EQ(result["server_connections"], 1) << driver;
+    EXPECT_EQ(result["server_streams"], 50) << driver;
+    EXPECT_EQ(result["http2_answers"], 50) << driver;
+  }
+}
+
+TEST(curl_multi_main, http2_with_max_in_flight_keeps_k_streams_on_one_connection) {
+  const auto run =
+      run_command(CH03_EXECUTABLE, {"--requests", "12", "--delay", "0.05",
+                                    "--max-in-flight", "4", "--http2", "--json"});
+  EXPECT_EQ(run.exit_status, 0) << run.err;
+  const auto result = nlohmann::json::parse(run.out);
+  EXPECT_EQ(result["server_peak_in_flight"], 4);
+  EXPECT_EQ(result["server_connections"], 1);
+  EXPECT_EQ(result["server_streams"], 12);
+}
+
+TEST(curl_multi_main, http2_needs_one_descriptor_not_one_per_request) {
+  // The same limit that refuses 500 requests over HTTP/1.1 (below) is plenty.
+  const std::string script =
+      "ulimit -n 200 && exec \"$0\" --requests 500 --delay 0.05 --http2 --json";
+  const auto run = run_command("/bin/sh", {"-c", script, CH03_EXECUTABLE});
+  EXPECT_EQ(run.exit_status, 0) << run.err;
+  const auto result = nlohmann::json::parse(run.out);
+  EXPECT_EQ(result["ok"], 500);
+  EXPECT_EQ(result["server_connections"], 1);
+}
+
 TEST(curl_multi_main, bad_arguments_exit_2_naming_the_option) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"--driver", "select"}, {"--max-in-flight", "0"}, {"--requests", "x"}}) {

@@ -22,6 +22,7 @@ struct settings {
   // Permits of the semaphore every request takes first; empty: one each.
   std::optional<std::size_t> max_in_flight;
   double timeout_s = 60;  // per request, through wait_for
+  bool http2 = false;     // --http2: the requests as streams of one connection
 };
 
 // One request: wait for a permit, then GET `url` with a timeout. Never

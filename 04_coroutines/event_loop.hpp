@@ -32,6 +32,7 @@
 #include "03_curl_multi/socket_action.hpp"
 #include "04_coroutines/task.hpp"
 #include "harness/record.hpp"
+#include "harness/transfer.hpp"
 
 namespace inflight::ch04 {
 
@@ -142,6 +143,9 @@ class event_loop {
   void add_transfer(pending_transfer& t);
   void remove_transfer(pending_transfer& t) noexcept;
   [[nodiscard]] std::size_t transfers_in_flight() const { return transfers_; }
+  // HTTP/2: transfers share a connection, up to `streams` of them on one
+  // (harness::multiplex). Call before adding the first transfer.
+  void multiplex(std::size_t streams) { harness::multiplex(multi_.get(), streams); }
 
  private:
   // Closes a descriptor once: the eventfd is not leaked if the constructor

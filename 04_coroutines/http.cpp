@@ -80,6 +80,7 @@ task<harness::request_record> http_get(event_loop& loop, std::string url,
   const harness::easy_handle easy = harness::make_easy();
   ch01::begin_transfer(easy.get(), t, options.timeout_s, loop.clock());
   if (options.fresh_connection) harness::use_fresh_connection(easy.get());
+  if (options.http2) harness::use_http2(easy.get(), *options.http2);
 
   const std::optional<CURLcode> result =
       co_await transfer_awaiter{loop, easy.get(), std::move(stop)};

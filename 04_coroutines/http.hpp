@@ -4,12 +4,14 @@
 // body (counted, then dropped, as in every chapter).
 #pragma once
 
+#include <optional>
 #include <stop_token>
 #include <string>
 
 #include "04_coroutines/event_loop.hpp"
 #include "04_coroutines/task.hpp"
 #include "harness/record.hpp"
+#include "harness/transfer.hpp"
 
 namespace inflight::ch04 {
 
@@ -18,6 +20,9 @@ struct http_options {
   // A new connection, never reused: right when every request is in flight
   // at once (harness::fresh_connection_each says why).
   bool fresh_connection = false;
+  // HTTP/2 (--http2): whether this transfer opens the shared connection or
+  // joins it as a stream (harness::use_http2). Empty: HTTP/1.1.
+  std::optional<harness::h2_role> http2;
 };
 
 // The response or the error, as a value the caller inspects: ok(), status,

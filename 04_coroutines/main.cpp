@@ -24,7 +24,7 @@ constexpr std::size_t demo_file_bytes = 32 << 20;  // 32 MiB each
 
 int main(int argc, char** argv) {
   demo shown = demo::none;
-  const harness::chapter_spec chapter{
+  harness::chapter_spec chapter{
       "04_coroutines",
       "N GETs in flight at once on one thread, as C++20 coroutines (co_await)",
       "requests holding a permit of the semaphore at once; the others wait for one",
@@ -47,10 +47,15 @@ int main(int argc, char** argv) {
                 std::string(value) + "'");
           }
         }}}};
+  chapter.http2 = true;
   return harness::run_chapter(chapter, argc, argv, [&shown](harness::session& session) {
     ch04::settings how;
     how.max_in_flight = session.options().max_in_flight;
     how.timeout_s = session.options().timeout_s;
+    how.http2 = session.options().http2;
+    if (how.http2 && shown != demo::none) {
+      throw harness::usage_error("--http2 goes with the plain run, not with --demo");
+    }
     // The files demo's files are written before the clock starts: only the
     // reads belong to the run.
     std::optional<ch04::scratch_files> files;

@@ -31,6 +31,27 @@ TEST(coroutines_main, json_shows_all_in_flight_on_one_thread) {
   EXPECT_EQ(result["expected_s"], 0.1);
 }
 
+TEST(coroutines_main, http2_puts_every_request_on_one_connection) {
+  const auto run = run_command(
+      CH04_EXECUTABLE, {"--requests", "50", "--delay", "0.2", "--http2", "--json"});
+  EXPECT_EQ(run.exit_status, 0) << run.err;
+  const auto result = nlohmann::json::parse(run.out);
+  test_support::expect_result_schema(result, "04_coroutines");
+  EXPECT_EQ(result["ok"], 50);
+  EXPECT_EQ(result["server_peak_in_flight"], 50);
+  EXPECT_EQ(result["server_connections"], 1);
+  EXPECT_EQ(result["server_streams"], 50);
+  EXPECT_EQ(result["http2_answers"], 50);
+}
+
+TEST(coroutines_main, http2_with_a_demo_is_refused) {
+  const auto run =
+      run_command(CH04_EXECUTABLE, {"--requests", "2", "--http2", "--demo", "stall"});
+  EXPECT_EQ(run.exit_status, 1);
+  EXPECT_NE(run.err.find("--http2 goes with the plain run"), std::string::npos)
+      << run.err;
+}
+
 TEST(coroutines_main, max_in_flight_is_the_servers_peak) {
   const auto run = run_command(CH04_EXECUTABLE, {"--requests", "9", "--delay", "0.05",
                                                  "--max-in-flight", "3", "--json"});

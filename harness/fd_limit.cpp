@@ -18,6 +18,10 @@ std::size_t descriptors_for(const run_options& options, std::size_t in_flight_at
   const bool server_here = options.url.empty() && options.urls.empty();
   std::size_t in_flight = std::min(n, options.max_in_flight.value_or(n));
   if (in_flight_at_most > 0) in_flight = std::min(in_flight, in_flight_at_most);
+  // --http2: every request is a stream of one connection, so one socket. A
+  // run that falls back to a connection each may then run out: its transfers
+  // fail with curl's "Couldn't connect", and the report says it fell back.
+  if (options.http2) in_flight = std::min<std::size_t>(in_flight, 1);
   return descriptors_needed(in_flight, server_here);
 }
 

@@ -23,7 +23,8 @@ class descriptor_limit_error : public std::runtime_error {
 // connection when the bundled server runs in this process, and some spare.
 std::size_t descriptors_needed(std::size_t in_flight, bool server_in_process);
 
-// descriptors_needed for a chapter run: min(N, --max-in-flight) in flight, and
+// descriptors_needed for a chapter run: min(N, --max-in-flight) in flight (one
+// with --http2: a single connection carries them all), and
 // the bundled server in this process unless --url or --urls points elsewhere.
 std::size_t descriptors_for(const run_options& options,
                             std::size_t in_flight_at_most = 0);

@@ -22,6 +22,8 @@ TEST(descriptor_limit, counts_a_socket_per_transfer_and_the_in_process_server) {
   options.url = "http://127.0.0.1:1";
   EXPECT_EQ(descriptors_for(options), descriptors_needed(20, false)) << "no server here";
   EXPECT_EQ(descriptors_for(options, 1), descriptors_needed(1, false)) << "one at a time";
+  options.http2 = true;
+  EXPECT_EQ(descriptors_for(options), descriptors_needed(1, false)) << "one connection";
 }
 
 TEST(descriptor_limit, beyond_the_hard_limit_fails_with_what_to_do) {

@@ -109,6 +109,17 @@ std::vector<option_spec> shared_options(const chapter_spec& chapter, run_options
        }},
       {"--json", "", "print only the JSON result on stdout",
        [&o](std::string_view) { o.json = true; }},
+      {"--http2", "",
+       chapter.http2 ? "HTTP/2 over cleartext: the requests as streams of one connection"
+                     : "(HTTP/1.1 only in this chapter)",
+       [&o, &chapter](std::string_view) {
+         if (!chapter.http2) {
+           throw usage_error("--http2: " + chapter.name +
+                             " speaks HTTP/1.1 only (each thread's requests have a "
+                             "connection of their own: nothing to multiplex)");
+         }
+         o.http2 = true;
+       }},
   };
   table.insert(table.end(), chapter.options.begin(), chapter.options.end());
   return table;

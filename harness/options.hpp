@@ -25,6 +25,7 @@ struct run_options {
   bool timeline = false;  // --timeline given (a TTY may turn it on anyway)
   std::string trace_file;
   bool json = false;
+  bool http2 = false;  // --http2: the requests as streams of one connection (h2c)
 };
 
 // "--requests: expected a whole number from 1 to 100000, got '0'"
@@ -52,6 +53,10 @@ struct chapter_spec {
   // At most this many requests in flight whatever the options say (01: one
   // at a time); 0 when the run decides. The descriptor check counts on it.
   std::size_t in_flight_at_most = 0;
+  // --http2 is offered: the chapter can run its requests as HTTP/2 streams.
+  // Left out where it would change nothing worth a flag (02 and 05: each
+  // thread's transfer is on a connection of its own anyway).
+  bool http2 = false;
 };
 
 struct parse_result {

@@ -20,6 +20,7 @@ struct request_record {
   long status = 0;  // HTTP status; 0 when no answer arrived
   std::uint64_t bytes = 0;
   long connections = 0;  // new connections curl opened for it (0: reused one)
+  int http_major = 0;    // the answer's HTTP version: 1 or 2; 0 when none came
   long thread = 0;       // the OS thread id that carried it
   std::string error;     // empty when ok; else curl's message or "HTTP 500"
 

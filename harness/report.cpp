@@ -72,6 +72,18 @@ int run_result::threads() const {
   return static_cast<int>(ids.size());
 }
 
+std::size_t run_result::http2_answers() const {
+  return static_cast<std::size_t>(
+      std::count_if(records.begin(), records.end(),
+                    [](const request_record& r) { return r.http_major == 2; }));
+}
+
+long run_result::connections() const {
+  long sum = 0;
+  for (const request_record& r : records) sum += r.connections;
+  return sum;
+}
+
 nlohmann::json to_json(const run_result& result) {
   nlohmann::json errors = nlohmann::json::array();
   for (const request_record& r : result.records) {
@@ -92,8 +104,47 @@ nlohmann::json to_json(const run_result& result) {
           {"peak_rss_kb", result.measured.peak_rss_kb},
           {"threads", result.threads()},
           {"server_peak_in_flight", or_null(result.measured.server_peak_in_flight)},
+          {"http2", result.http2},
+          {"http2_answers", result.http2_answers()},
+          {"connections", result.connections()},
+          {"server_connections", or_null(result.measured.server_connections)},
+          {"server_streams", or_null(result.measured.server_streams)},
           {"errors", errors}};
 }
+
+namespace {
+
+// What --http2 did, from both ends: the answers that came over HTTP/2 (the
+// client's count) and the connections and streams the server saw. A run that
+// fell back to HTTP/1.1 or to many connections says so here, never silently.
+void print_http2(std::ostream& out, const run_result& result) {
+  const measurements& m = result.measured;
+  const std::size_t answers = result.http2_answers();
+  out << "  http/2       " << answers << " of " << result.records.size()
+      << " answers came over HTTP/2";
+  if (m.server_connections && m.server_streams) {
+    out << "; the server saw " << *m.server_streams << " streams on "
+        << *m.server_connections
+        << (*m.server_connections == 1 ? " connection" : " connections");
+  }
+  out << "\n";
+  const std::size_t answered = static_cast<std::size_t>(
+      std::count_if(result.records.begin(), result.records.end(),
+                    [](const request_record& r) { return r.http_major != 0; }));
+  if (answers < answered) {
+    out << "  fell back    " << answered - answers
+        << " answers came over HTTP/1.1: their transfers found no HTTP/2 connection to "
+           "join and opened their own (03_curl_multi/README.md, \"One connection, N "
+           "streams\")\n";
+  } else if (m.server_connections && *m.server_connections > 1 &&
+             result.records.size() > 1) {
+    out << "  note         HTTP/2 over " << *m.server_connections
+        << " connections, not one: the server's stream limit, or transfers that did not "
+           "wait for the first connection\n";
+  }
+}
+
+}  // namespace
 
 void print_report(std::ostream& out, const run_result& result, bool per_request) {
   const measurements& m = result.measured;
@@ -128,11 +179,8 @@ void print_report(std::ostream& out, const run_result& result, bool per_request)
                                         " in flight at once (the server's /stats)"
                                   : std::string("unknown (no /stats to ask)"))
       << "\n";
-  if (all_ok) {
-    long connections = 0;
-    for (const request_record& r : result.records) connections += r.connections;
-    out << "  connections  " << connections << " opened\n";
-  }
+  if (all_ok) out << "  connections  " << result.connections() << " opened\n";
+  if (result.http2) print_http2(out, result);
   for (const std::string& note : result.notes) out << "  " << note << "\n";
 
   if (per_request) {

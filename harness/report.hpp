@@ -31,7 +31,11 @@ struct measurements {
   double cpu_s = 0;
   long peak_rss_kb = 0;
   std::optional<std::int64_t> server_peak_in_flight;  // nullopt: unknown
-  bool server_in_process = false;  // then cpu_s and peak RSS include it
+  // From the server's /stats, since the run's reset; nullopt: unknown (not
+  // our server, or one that does not count them).
+  std::optional<std::int64_t> server_connections;  // connections it accepted
+  std::optional<std::int64_t> server_streams;  // HTTP/2 streams that carried a request
+  bool server_in_process = false;              // then cpu_s and peak RSS include it
 };
 
 struct run_result {
@@ -41,6 +45,7 @@ struct run_result {
   measurements measured;
   std::vector<request_record> records;
   std::vector<std::string> notes;  // the chapter's own lines, e.g. thread cost
+  bool http2 = false;              // --http2: the requests were to be HTTP/2 streams
 
   [[nodiscard]] std::size_t ok() const;
   [[nodiscard]] std::size_t failed() const { return records.size() - ok(); }
@@ -52,11 +57,16 @@ struct run_result {
   // Distinct OS threads that carried a request: observed from the records,
   // not what the model claims.
   [[nodiscard]] int threads() const;
+  // Answers that came over HTTP/2, and connections the client opened.
+  [[nodiscard]] std::size_t http2_answers() const;
+  [[nodiscard]] long connections() const;
 };
 
 // The --json object (DESIGN.md): chapter, model, requests, ok, failed,
 // delay_s, wall_s, expected_s, cpu_s, peak_rss_kb, threads,
-// server_peak_in_flight, errors[{index, error}]. Unknowns are null.
+// server_peak_in_flight, errors[{index, error}]; and, beside DESIGN.md's
+// fields, http2, http2_answers, connections (the client's count),
+// server_connections and server_streams. Unknowns are null.
 nlohmann::json to_json(const run_result& result);
 
 // The human report. `per_request`: one line per request (used with --urls,

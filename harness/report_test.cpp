@@ -123,5 +123,55 @@ TEST(report, failed_requests_leave_out_what_only_answers_can_measure) {
   EXPECT_EQ(report_text(result).find("speedup"), std::string::npos);
 }
 
+TEST(report, http2_says_how_many_answers_came_over_it_and_what_the_server_saw) {
+  run_result result = five_requests({"all", model_shape::concurrent});
+  result.http2 = true;
+  for (request_record& r : result.records) r.http_major = 2;
+  result.records[0].connections = 1;
+  result.measured.server_connections = 1;
+  result.measured.server_streams = 5;
+  const std::string out = report_text(result);
+  EXPECT_NE(out.find("http/2       5 of 5 answers came over HTTP/2; the server saw 5 "
+                     "streams on 1 connection"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("fell back"), std::string::npos) << out;
+  const nlohmann::json json = to_json(result);
+  EXPECT_EQ(json["http2"], true);
+  EXPECT_EQ(json["http2_answers"], 5);
+  EXPECT_EQ(json["connections"], 1);
+  EXPECT_EQ(json["server_connections"], 1);
+  EXPECT_EQ(json["server_streams"], 5);
+}
+
+TEST(report, http2_that_fell_back_to_http1_says_so) {
+  run_result result = five_requests({"all", model_shape::concurrent});
+  result.http2 = true;
+  for (request_record& r : result.records) r.http_major = 1;
+  result.records[0].http_major = 2;
+  result.measured.server_connections = 4;
+  result.measured.server_streams = 1;
+  const std::string out = report_text(result);
+  EXPECT_NE(out.find("1 of 5 answers came over HTTP/2"), std::string::npos) << out;
+  EXPECT_NE(out.find("fell back    4 answers came over HTTP/1.1"), std::string::npos)
+      << out;
+}
+
+TEST(report, http2_on_many_connections_says_so_too) {
+  run_result result = five_requests({"all", model_shape::concurrent});
+  result.http2 = true;
+  for (request_record& r : result.records) r.http_major = 2;
+  result.measured.server_connections = 3;
+  result.measured.server_streams = 5;
+  const std::string out = report_text(result);
+  EXPECT_NE(out.find("HTTP/2 over 3 connections, not one"), std::string::npos) << out;
+}
+
+TEST(report, without_http2_there_is_no_http2_line) {
+  run_result result = five_requests({"all", model_shape::concurrent});
+  EXPECT_EQ(report_text(result).find("http/2"), std::string::npos);
+  EXPECT_EQ(to_json(result)["http2"], false);
+}
+
 }  // namespace
 }  // namespace inflight::harness

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <stdexcept>
 
 #include "harness/fd_limit.hpp"
 #include "harness/process_stats.hpp"
@@ -25,6 +26,12 @@ session::session(std::string chapter, run_options options, std::size_t in_flight
     : chapter_{std::move(chapter)}, options_{std::move(options)} {
   // Before anything else: a --trace path that cannot be written costs no run.
   if (!options_.trace_file.empty()) trace_.emplace(options_.trace_file);
+  if (options_.http2) {
+    if (const curl_http2 curl = curl_http2_support(); !curl.supported) {
+      throw std::runtime_error("--http2: this libcurl (" + curl.version +
+                               ") was built without HTTP/2 (nghttp2)");
+    }
+  }
   ensure_descriptors(
       descriptors_for(options_, in_flight_at_most));  // before the server takes any
   if (!options_.urls.empty()) {
@@ -51,10 +58,22 @@ int session::finish(const model_info& model, std::vector<request_record> records
   measured.cpu_s = process_cpu_s() - clock.cpu_at_start_s();
   measured.peak_rss_kb = peak_rss_kb();
   measured.server_in_process = server_ != nullptr;
-  if (stats_known_) measured.server_peak_in_flight = read_server_peak(server_url_);
+  if (stats_known_) {
+    if (const auto stats = read_server_stats(server_url_)) {
+      const auto count = [&stats](const char* name) -> std::optional<std::int64_t> {
+        const auto found = stats->find(name);
+        if (found == stats->end() || !found->is_number_integer()) return std::nullopt;
+        return found->get<std::int64_t>();
+      };
+      measured.server_peak_in_flight = count("peak_in_flight");
+      measured.server_connections = count("connections_opened");
+      measured.server_streams = count("streams");
+    }
+  }
 
   run_result result{chapter_,           model,           std::nullopt, measured,
                     std::move(records), std::move(notes)};
+  result.http2 = options_.http2;
   if (options_.urls.empty()) result.delay_s = options_.delay_s;
 
   const bool tty = isatty(STDOUT_FILENO) != 0;

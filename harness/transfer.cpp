@@ -1,6 +1,7 @@
 // libcurl set-up and result reading shared by every chapter.
 #include "harness/transfer.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "harness/process_stats.hpp"
@@ -61,6 +62,17 @@ request_record end_transfer(CURL* easy, transfer& t, CURLcode result,
   r.thread = current_thread_id();
   r.status = info_long(easy, CURLINFO_RESPONSE_CODE);
   r.connections = info_long(easy, CURLINFO_NUM_CONNECTS);
+  switch (info_long(easy, CURLINFO_HTTP_VERSION)) {
+    case CURL_HTTP_VERSION_1_0:
+    case CURL_HTTP_VERSION_1_1:
+      r.http_major = 1;
+      break;
+    case CURL_HTTP_VERSION_2_0:
+      r.http_major = 2;
+      break;
+    default:
+      r.http_major = 0;  // no answer (or HTTP/3, which we never ask for)
+  }
   if (result != CURLE_OK) {
     // The error buffer says more than the code ("Failed to connect to
     // 127.0.0.1 port 9: Connection refused" rather than "Couldn't connect").
@@ -93,6 +105,40 @@ bool fresh_connection_each(std::size_t transfers,
 void use_fresh_connection(CURL* easy) {
   set_option(easy, CURLOPT_FRESH_CONNECT, 1L);
   set_option(easy, CURLOPT_FORBID_REUSE, 1L);
+}
+
+curl_http2 curl_http2_support() {
+  const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+  return {(info->features & CURL_VERSION_HTTP2) != 0, info->version};
+}
+
+void use_http2(CURL* easy, h2_role role) {
+  if (role == h2_role::opens) {
+    set_option(easy, CURLOPT_HTTP_VERSION,
+               static_cast<long>(CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE));
+  } else {
+    set_option(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2_0));
+    // Wait for the connection being opened rather than open another: without
+    // it, every transfer added before the first connection is up opens its
+    // own, and 10,000 requests open about 10,000 connections.
+    set_option(easy, CURLOPT_PIPEWAIT, 1L);
+  }
+}
+
+void multiplex(CURLM* multi, std::size_t streams) {
+  if (CURLMcode code = curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+      code != CURLM_OK) {
+    throw std::runtime_error(std::string("curl_multi_setopt(CURLMOPT_PIPELINING): ") +
+                             curl_multi_strerror(code));
+  }
+  // libcurl takes a long, and HTTP/2 stream ids stop at 2^31 - 1.
+  const long limit = static_cast<long>(std::min<std::size_t>(streams, 0x7fffffff));
+  if (CURLMcode code = curl_multi_setopt(multi, CURLMOPT_MAX_CONCURRENT_STREAMS, limit);
+      code != CURLM_OK) {
+    throw std::runtime_error(
+        std::string("curl_multi_setopt(CURLMOPT_MAX_CONCURRENT_STREAMS): ") +
+        curl_multi_strerror(code));
+  }
 }
 
 }  // namespace inflight::harness

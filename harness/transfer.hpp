@@ -75,6 +75,38 @@ bool fresh_connection_each(std::size_t transfers,
 // transfer, which at N = 10,000 costs seconds of CPU (curl/curl#2369).
 void use_fresh_connection(CURL* easy);
 
+// HTTP/2 over cleartext (--http2). Many transfers become streams of one
+// connection, with prior knowledge (no HTTP/1.1 Upgrade round trip). The
+// server must speak h2c: the bundled one does (mock_server/README.md).
+
+// Whether this libcurl was built with HTTP/2 (nghttp2), and its version.
+struct curl_http2 {
+  bool supported = false;
+  std::string version;  // "7.88.1"
+};
+curl_http2 curl_http2_support();
+
+// The part a transfer plays on the shared connection: the one that opens it,
+// or one that joins it as another stream.
+enum class h2_role { opens, joins };
+
+// Sets one transfer to HTTP/2. The transfer that opens the connection says
+// HTTP/2 with prior knowledge; the others say "HTTP/2" and wait for that
+// connection (CURLOPT_PIPEWAIT) instead of opening their own. Why not prior
+// knowledge on every transfer: libcurl 7.88 (Debian 12) fails a transfer
+// that reuses a prior-knowledge connection with "Error in the HTTP2 framing
+// layer" (curl/curl#10634, fixed in 8.0.0). This way works on 7.88 and on
+// later versions alike. A joiner that finds no HTTP/2 connection to wait
+// for opens its own, asking to upgrade; our server ignores the upgrade, so
+// that transfer runs over HTTP/1.1: the report counts those (http_major).
+void use_http2(CURL* easy, h2_role role);
+
+// The multi handle's side: multiplex transfers on a connection (CURLPIPE_
+// MULTIPLEX, libcurl's default since 7.62, set to say so) and let one
+// connection carry `streams` of them at once. libcurl's own limit is 100: past
+// it, a transfer opens a new connection, so 10,000 would open 100.
+void multiplex(CURLM* multi, std::size_t streams);
+
 void throw_curl_error(const char* what, CURLcode code);
 
 template <typename Value>
