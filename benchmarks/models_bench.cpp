@@ -3,6 +3,8 @@
 // at N = 100 (ceil(1000/32) = 32 s); the rest go to 10,000 where they can.
 // raw_sockets is no model a chapter teaches: the same job with no HTTP library
 // (raw_client.hpp), so each model's row reads against a client that adds nothing.
+// multi_http2 and coroutines_http2 are 03 and 04 with --http2: one connection,
+// N streams; their floor is h2load's row among the peers (scripts/benchmark.sh).
 #include <benchmark/benchmark.h>
 
 #include "01_sync/sync.hpp"
@@ -71,6 +73,32 @@ void coroutines(benchmark::State& state) {
   });
 }
 
+// Chapters 03 and 04 with --http2: every request a stream of one connection.
+workload one_connection(std::size_t n) {
+  workload work{n, delay_s, n};
+  work.one_connection = true;
+  return work;
+}
+
+void multi_http2(benchmark::State& state) {
+  measure(state, events(), one_connection(n_of(state)),
+          [](const auto& urls, const auto& clock) {
+            ch03::settings how;
+            how.http2 = true;
+            return ch03::fetch_all(urls, how, clock);
+          });
+}
+
+void coroutines_http2(benchmark::State& state) {
+  measure(state, events(), one_connection(n_of(state)),
+          [](const auto& urls, const auto& clock) {
+            ch04::event_loop loop{clock};
+            ch04::settings how;
+            how.http2 = true;
+            return loop.run(ch04::fetch_all(loop, urls, how));
+          });
+}
+
 void raw_sockets(benchmark::State& state) {
   const auto n = n_of(state);
   measure_raw(state, events(), {n, delay_s, n});
@@ -82,6 +110,8 @@ INFLIGHT_BENCHMARK(thread_pool)->Arg(1)->Arg(10)->Arg(100);
 INFLIGHT_BENCHMARK(multi_poll_driver)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 INFLIGHT_BENCHMARK(multi_socket_driver)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 INFLIGHT_BENCHMARK(coroutines)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+INFLIGHT_BENCHMARK(multi_http2)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+INFLIGHT_BENCHMARK(coroutines_http2)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 INFLIGHT_BENCHMARK(raw_sockets)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 
 }  // namespace

@@ -106,22 +106,24 @@ std::vector<row> rows_of(const json& results) {
 
 void table(std::ostream& md, const std::vector<row>& rows) {
   md << "| model | N | wall (median) | requests/s | CPU / request | client peak RSS | "
-        "server peak RSS | threads | server peak in flight |\n"
-     << "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+        "server peak RSS | threads | server peak in flight | connections |\n"
+     << "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
   for (const auto& r : rows) {
     md << "| " << labelled(r.model) << " | " << fixed(r.n, 0) << " | ";
     if (!r.error.empty()) {
-      md << "skipped: " << r.error << " | | | | | | |\n";
+      md << "skipped: " << r.error << " | | | | | | | |\n";
       continue;
     }
     const auto& m = r.median;
+    // The server's count of connections opened; absent from older results.
+    const double connections = counter(m, "connections");
     md << seconds(m["real_time"].get<double>()) << " | "
        << fixed(counter(m, "requests_per_s"), 1) << " | "
        << fixed(counter(m, "cpu_per_request_us"), 0) << " µs | "
        << fixed(counter(m, "peak_rss_kb") / 1024, 1) << " MiB | "
        << fixed(counter(m, "server_rss_kb") / 1024, 1) << " MiB | "
        << fixed(counter(m, "threads"), 0) << " | " << fixed(counter(m, "server_peak"), 0)
-       << " |\n";
+       << " | " << (connections > 0 ? fixed(connections, 0) : "") << " |\n";
   }
 }
 
@@ -142,7 +144,9 @@ void peers(std::ostream& md, const fs::path& file) {
   md << "\n## Peers\n\nThe original lesson's programs, run by `scripts/benchmark.sh` "
         "against the same server (events engine) with the same `/delay/1` workload: "
         "Python's blocking `requests` loop, Python's asyncio + aiohttp `gather`, and "
-        "Node's `fetch` with `Promise.all`.\n\n"
+        "Node's `fetch` with `Promise.all`; and over HTTP/2, one connection each: "
+        "Node's `http2` client, and nghttp2's load generator `h2load` (the HTTP/2 "
+        "client floor: `-c 1 -m N`, every request a stream of one connection).\n\n"
      << "| program | N | wall | CPU | peak RSS | ok |\n| --- | ---: | ---: | ---: | ---: "
         "| ---: |\n";
   std::ifstream in{file};

@@ -160,11 +160,20 @@ void measure(benchmark::State& state, server_process& server, const workload& wo
     state.counters["server_peak"] = static_cast<double>(peak);
     state.counters["queue_p99_ms"] =
         stats ? (*stats)["queue_ms"]["p99"].get<double>() : -1;
+    const auto connections =
+        stats ? stats->value("connections_opened", std::int64_t{-1}) : std::int64_t{-1};
+    state.counters["connections"] = static_cast<double>(connections);
     state.ResumeTiming();
 
     if (failed > 0) {
       state.SkipWithError(
           (std::to_string(failed) + " requests failed; first: " + first_error).c_str());
+      break;
+    }
+    if (work.one_connection && connections != 1) {
+      state.SkipWithError(("HTTP/2 over " + std::to_string(connections) +
+                           " connections, not one: the run fell back")
+                              .c_str());
       break;
     }
     if (peak < static_cast<std::int64_t>(work.expected_peak)) {

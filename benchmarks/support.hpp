@@ -69,11 +69,14 @@ struct workload {
   // not keep up (or the model did not do what it claims): the run is skipped.
   std::size_t expected_peak;
   std::string path;  // the path every request asks for
+  // HTTP/2 rows: every request a stream of one connection. A run whose server
+  // counted more connections fell back (harness::use_http2): it is skipped.
+  bool one_connection = false;
 };
 
 // Runs `fetch` once per benchmark iteration and sets the counters:
 // requests_per_s, cpu_per_request_us, peak_rss_kb (client), server_rss_kb,
-// threads, server_peak, queue_p99_ms. A failed request, or a server peak
+// threads, server_peak, queue_p99_ms, connections (the server's count). A failed request, or a server peak
 // below `expected_peak`, skips the benchmark with the reason instead.
 void measure(benchmark::State& state, server_process& server, const workload& work,
              const fetch_function& fetch);

@@ -55,4 +55,19 @@ for n in 10 100 1000; do
   fi
 done
 
+# Over HTTP/2, one connection each: these two go to N = 10,000, since one
+# connection needs one descriptor whatever N is.
+for n in 10 1000 10000; do
+  if command -v h2load >/dev/null; then
+    run_peer h2load /usr/bin/python3 benchmarks/peers/h2load.py "$url" "$n" 1
+  elif [[ $n == 10 ]]; then
+    echo '{"model": "h2load (nghttp2), one connection", "skipped": "nghttp2-client not installed"}' >> "$peers"
+  fi
+  if command -v node >/dev/null; then
+    run_peer node-http2 node benchmarks/peers/http2_all.mjs "$url" "$n" 1
+  elif [[ $n == 10 ]]; then
+    echo '{"model": "Node http2", "skipped": "nodejs not installed"}' >> "$peers"
+  fi
+done
+
 build/release/bin/report docs "$out"/*.json "$peers"

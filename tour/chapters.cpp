@@ -25,6 +25,10 @@ std::vector<chapter_run> chapter_runs(std::size_t requests, double delay_s) {
        {"--max-in-flight", p},
        "waves of " + p + ": ceil(N/" + p + ") x the delay"},
       {"03 curl multi", "03_curl_multi", {}, "all in flight on one thread"},
+      {"03 over HTTP/2",
+       "03_curl_multi",
+       {"--http2"},
+       "all in flight as streams of one connection"},
       {"04 coroutines", "04_coroutines", {}, "co_await: reads like 01, runs like 03"},
       // Not requests but CPU tasks: its rows get their own section of the table.
       // 4 tasks of 30 ms: enough to see the speedup, short enough for a tour.

@@ -83,7 +83,8 @@ void print_table(std::ostream& out, const std::vector<row_result>& rows,
       std::to_string(requests) + " x " + harness::format_number(delay_s) + " s";
   const double one_at_a_time = static_cast<double>(requests) * delay_s;
   out << padded("model", 24) << right(workload, 11) << right("expected", 9)
-      << right("speedup", 8) << right("in flight", 10) << right("CPU", 8)
+      << right("speedup", 8) << right("in flight", 10) << right("conns", 6)
+      << right("CPU", 8)
       << right("peak RSS", 10) << right("threads", 8) << "  reading\n";
   for (const auto& row : rows) {
     if (row.error.empty() && row.result->contains("runs")) continue;  // see below
@@ -96,13 +97,15 @@ void print_table(std::ostream& out, const std::vector<row_result>& rows,
     const double wall = r["wall_s"].get<double>();
     out << right(seconds(r["wall_s"]), 11) << right(seconds(r["expected_s"]), 9)
         << right(format_fixed(one_at_a_time / wall, 1) + "x", 8)
-        << right(count(r["server_peak_in_flight"]), 10) << right(cpu(r["cpu_s"]), 8)
+        << right(count(r["server_peak_in_flight"]), 10)
+        << right(count(r["server_connections"]), 6) << right(cpu(r["cpu_s"]), 8)
         << right(mebibytes(r["peak_rss_kb"]), 10) << right(r["threads"].dump(), 8) << "  "
         << row.run.reading << "\n";
   }
   out << "speedup: against one request at a time ("
       << harness::format_number(one_at_a_time)
-      << " s). in flight: the server's own count of requests it held at once.\n"
+      << " s). in flight: the server's own count of requests it held at once;\n"
+      << "conns: of connections it accepted.\n"
       << "CPU, peak RSS, threads: the chapter's process (the server runs in the "
          "tour's).\n";
   for (const auto& row : rows) {

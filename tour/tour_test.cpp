@@ -31,7 +31,7 @@ TEST(tour, quick_run_prints_a_row_per_chapter) {
   ASSERT_EQ(run.exit_status, 0) << run.out << run.err;
   for (const char* row :
        {"01 sequential", "02 thread per request", "02 pool of 3 threads", "03 curl multi",
-        "04 coroutines", "05 sequential", "05 coroutines"}) {
+        "03 over HTTP/2", "04 coroutines", "05 sequential", "05 coroutines"}) {
     EXPECT_NE(run.out.find(std::string("\n") + row + " "), std::string::npos) << row;
   }
   EXPECT_NE(run.out.find("\n05 pool of "), std::string::npos) << run.out;
@@ -44,19 +44,27 @@ TEST(tour, json_is_one_object_per_chapter_with_its_measurements) {
   const auto run = run_command(TOUR_EXECUTABLE, {"--quick", "--requests", "3", "--json"});
   ASSERT_EQ(run.exit_status, 0) << run.err;
   const auto rows = json_lines(run.out);
-  ASSERT_EQ(rows.size(), 6U);
-  const std::vector<std::int64_t> peaks{1, 3, 3, 3, 3};  // the server's own count
-  for (std::size_t i = 0; i < peaks.size(); ++i) {
+  ASSERT_EQ(rows.size(), 7U);
+  // The server's own counts: requests in flight at once, connections accepted.
+  const std::vector<std::pair<std::int64_t, std::int64_t>> peaks_and_connections{
+      {1, 1}, {3, 3}, {3, 3}, {3, 3}, {3, 1}, {3, 3}};
+  for (std::size_t i = 0; i < peaks_and_connections.size(); ++i) {
     EXPECT_EQ(rows[i]["ok"], 3) << rows[i].dump();
-    EXPECT_EQ(rows[i]["server_peak_in_flight"], peaks[i]) << rows[i].dump();
+    EXPECT_EQ(rows[i]["server_peak_in_flight"], peaks_and_connections[i].first)
+        << rows[i].dump();
+    EXPECT_EQ(rows[i]["server_connections"], peaks_and_connections[i].second)
+        << rows[i].dump();
     EXPECT_TRUE(rows[i]["tour_row"].is_string());
   }
   EXPECT_GE(rows[0]["wall_s"].get<double>(), 3 * 0.2) << "sequential: N x d at least";
+  EXPECT_EQ(rows[4]["tour_row"], "03 over HTTP/2");
+  EXPECT_EQ(rows[4]["server_streams"], 3) << rows[4].dump();
   // 05: CPU tasks run four ways, and the mixed demo's requests in both halves.
-  EXPECT_EQ(rows[5]["chapter"], "05_cpu_bound");
-  EXPECT_EQ(rows[5]["ok"], 6) << rows[5].dump();
-  ASSERT_EQ(rows[5]["runs"].size(), 5U) << rows[5].dump();
-  for (const auto& way : rows[5]["runs"]) EXPECT_EQ(way["verified"], true) << way.dump();
+  const nlohmann::json& cpu = rows.back();
+  EXPECT_EQ(cpu["chapter"], "05_cpu_bound");
+  EXPECT_EQ(cpu["ok"], 6) << cpu.dump();
+  ASSERT_EQ(cpu["runs"].size(), 5U) << cpu.dump();
+  for (const auto& way : cpu["runs"]) EXPECT_EQ(way["verified"], true) << way.dump();
 }
 
 TEST(tour, the_pool_row_shows_a_partial_wave_and_05_keeps_its_demo_short) {
@@ -65,12 +73,12 @@ TEST(tour, the_pool_row_shows_a_partial_wave_and_05_keeps_its_demo_short) {
       run_command(TOUR_EXECUTABLE, {"--requests", "7", "--delay", "0.3", "--json"});
   ASSERT_EQ(run.exit_status, 0) << run.err;
   const auto rows = json_lines(run.out);
-  ASSERT_EQ(rows.size(), 6U);
+  ASSERT_EQ(rows.size(), 7U);
   EXPECT_EQ(rows[2]["tour_row"], "02 pool of 6 threads");
   EXPECT_EQ(rows[2]["server_peak_in_flight"], 6) << rows[2].dump();
   EXPECT_DOUBLE_EQ(rows[2]["expected_s"].get<double>(), 2 * 0.3);
   // 05's mixed demo needs requests in flight, not the tour's whole delay.
-  EXPECT_DOUBLE_EQ(rows[5]["delay_s"].get<double>(), 0.1) << rows[5].dump();
+  EXPECT_DOUBLE_EQ(rows.back()["delay_s"].get<double>(), 0.1) << rows.back().dump();
 }
 
 TEST(tour, a_failing_chapter_is_reported_and_the_exit_status_says_so) {
