@@ -40,3 +40,10 @@ if(NOT LIBEVENT_FOUND)
   inflight_missing("libevent 2.1 (development files)" libevent-dev)
 endif()
 
+# mock_server's HTTP/2 (h2c): Debian 12's 1.52, whose security updates add the
+# stream-reset rate limit and the CONTINUATION cap it relies on.
+pkg_check_modules(LIBNGHTTP2 QUIET IMPORTED_TARGET libnghttp2>=1.52)
+if(NOT LIBNGHTTP2_FOUND)
+  inflight_missing("libnghttp2 (development files)" libnghttp2-dev)
+endif()
+

@@ -9,9 +9,12 @@ namespace inflight::mock {
 std::string usage() {
   return "usage: mock_server [--host 127.0.0.1] [--port 8080 | 0 for any]\n"
          "                   [--engine threads|events] [--threads N] [--max-delay S]\n"
-         "                   [--quiet] [--help]\n"
+         "                   [--max-concurrent-streams N] [--quiet] [--help]\n"
          "Serves /delay/{s}, /delay?ms=, /status/{code}, /bytes/{n}, /get, /drip,\n"
-         "/unstable, /hang, /stats and POST /stats/reset; see mock_server/README.md.\n";
+         "/unstable, /hang, /stats and POST /stats/reset; see mock_server/README.md.\n"
+         "The events engine also speaks HTTP/2 over cleartext (prior knowledge) on\n"
+         "the same port; --max-concurrent-streams (default 16384) caps its streams\n"
+         "per connection.\n";
 }
 
 namespace {
@@ -37,7 +40,8 @@ std::variant<server_options, cli_help, cli_error> parse_command_line(int argc,
       continue;
     }
     const bool takes_value = arg == "--host" || arg == "--port" || arg == "--engine" ||
-                             arg == "--threads" || arg == "--max-delay";
+                             arg == "--threads" || arg == "--max-delay" ||
+                             arg == "--max-concurrent-streams";
     if (!takes_value) return cli_error{"unknown argument '" + std::string(arg) + "'"};
     if (i + 1 >= argc) return cli_error{std::string(arg) + " needs a value"};
     const std::string_view value = argv[++i];
@@ -61,6 +65,10 @@ std::variant<server_options, cli_help, cli_error> parse_command_line(int argc,
       if (!parse_whole(value, options.threads) || options.threads < 1 ||
           options.threads > 100000)
         return cli_error{shown + ": expected a whole number from 1 to 100000"};
+    } else if (arg == "--max-concurrent-streams") {
+      auto& most = options.limits.max_concurrent_streams;
+      if (!parse_whole(value, most) || most < 1)
+        return cli_error{shown + ": expected a whole number from 1 to 2147483647"};
     } else {  // --max-delay
       if (!parse_whole(value, options.max_delay_s) ||
           !std::isfinite(options.max_delay_s) || options.max_delay_s < 0 ||

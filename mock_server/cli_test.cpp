@@ -239,8 +239,8 @@ TEST(cli, help_prints_usage_and_exits_0) {
   process server({"--help"});
   ASSERT_EQ(server.wait_exit(5), 0);
   const auto out = server.all_stdout();
-  for (const char* option :
-       {"--host", "--port", "--engine", "--threads", "--max-delay", "--quiet", "--help"})
+  for (const char* option : {"--host", "--port", "--engine", "--threads", "--max-delay",
+                             "--max-concurrent-streams", "--quiet", "--help"})
     EXPECT_NE(out.find(option), std::string::npos) << option << " missing from:\n" << out;
   EXPECT_EQ(out.find("listening"), std::string::npos);
 }
@@ -280,6 +280,15 @@ INSTANTIATE_TEST_SUITE_P(
         bad_arguments{"threads_not_a_number", {"--threads", "x"}, "--threads"},
         bad_arguments{"max_delay_negative", {"--max-delay", "-1"}, "--max-delay"},
         bad_arguments{"max_delay_nan", {"--max-delay", "nan"}, "--max-delay"},
+        bad_arguments{"max_streams_zero",
+                      {"--max-concurrent-streams", "0"},
+                      "--max-concurrent-streams '0': expected a whole number from 1"},
+        bad_arguments{"max_streams_too_large",
+                      {"--max-concurrent-streams", "2147483648"},
+                      "--max-concurrent-streams"},
+        bad_arguments{"max_streams_not_a_number",
+                      {"--max-concurrent-streams", "1e4"},
+                      "--max-concurrent-streams"},
         bad_arguments{"unknown_option", {"--bogus"}, "--bogus"},
         bad_arguments{"stray_argument", {"extra"}, "extra"}),
     [](const auto& info) { return std::string(info.param.name); });

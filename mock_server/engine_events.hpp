@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -25,6 +26,13 @@ namespace inflight::mock {
 using steady = std::chrono::steady_clock;
 
 class events_engine;
+
+// An HTTP/2 connection's state (h2_connection.hpp); freed by h2_session_free,
+// which counts its streams still under way as abandoned.
+struct h2_session;
+struct h2_session_free {
+  void operator()(h2_session* session) const noexcept;
+};
 
 // One client connection, and the one request on it that is under way; a
 // pipelined next request waits in the input buffer until this one is answered,
@@ -61,6 +69,11 @@ struct connection {
   std::size_t held = 0;      // bytes this connection holds of the bytes-in-flight cap
   evbuffer_cb_entry* drained = nullptr;  // releases `held` as the output drains
   event* probe = nullptr;  // after a FIN: did the client half-close, or leave?
+  // Set once the client's first bytes were the HTTP/2 preface: from then on
+  // h2_connection.cpp serves it, and the HTTP/1.1 fields above rest (until it
+  // closes through the HTTP/1.1 closing path). Declared last: its streams
+  // hold timers on the loop and bytes of this connection's `held`.
+  std::unique_ptr<h2_session, h2_session_free> h2;
 };
 
 class events_engine final : public server::engine {
@@ -114,5 +127,8 @@ connection* start_connection(events_engine& engine, evutil_socket_t fd,
 void refuse_at_once(connection& c, const std::string& message);
 // Cuts the request under way (counted as served, not abandoned), for a stop.
 void cut_for_stop(connection& c);
+// After its last bytes are queued (an HTTP/2 connection's GOAWAY): flush them,
+// shut down writing, linger, close; through the HTTP/1.1 callbacks.
+void close_when_flushed(connection& c);
 
 }  // namespace inflight::mock

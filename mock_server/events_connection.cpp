@@ -7,6 +7,9 @@
 // A half-close (shutdown(SHUT_WR), `nc -N`) is not a disconnect: the answer
 // still goes out, then the connection closes. Only /hang, which never
 // answers, takes a half-close as the client leaving.
+//
+// A connection whose first bytes are the HTTP/2 client preface is handed to
+// h2_connection.cpp (same port, same loop, same routing core).
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -17,6 +20,7 @@
 #include <event2/buffer.h>
 
 #include "mock_server/engine_events.hpp"
+#include "mock_server/h2_connection.hpp"
 #include "mock_server/http_reply.hpp"
 
 namespace inflight::mock {
@@ -235,6 +239,16 @@ void read_requests(connection& c) {
       c.head_started = true;
       arm(c, limits.request_timeout);
     }
+    // HTTP/2 with prior knowledge opens with its preface (RFC 9113 3.4). A
+    // prefix of it waits for the rest; bytes that leave it are HTTP/1.1's.
+    if (c.first_request) {
+      const auto n = std::min(length, h2_preface.size());
+      const auto* first = evbuffer_pullup(input, static_cast<ev_ssize_t>(n));
+      if (std::memcmp(first, h2_preface.data(), n) == 0) {
+        if (n < h2_preface.size()) return;
+        return start_h2(c);  // serves the connection from now on
+      }
+    }
     // Parse again only on news: a line end (a head ends with one) or too many
     // bytes. A client sending a byte at a time cannot make us rescan 16 KiB per byte.
     const auto* data = reinterpret_cast<const char*>(evbuffer_pullup(input, -1));
@@ -405,11 +419,18 @@ void refuse_at_once(connection& c, const std::string& message) {
 }
 
 void cut_for_stop(connection& c) {
+  if (c.h2) h2_cut_for_stop(c);
   if (c.in_flight) c.engine->stats().end(/*abandoned=*/false);
   c.in_flight = false;
 }
 
+void close_when_flushed(connection& c) {
+  bufferevent_setcb(c.bev, on_read, on_write, on_event, &c);
+  start_closing(c);
+}
+
 void events_engine::close(connection* c) {
+  c->h2.reset();  // its streams under way count as abandoned
   if (c->in_flight) stats_.end(/*abandoned=*/true);
   evbuffer_remove_cb_entry(bufferevent_get_output(c->bev), c->drained);
   release(*c, c->held);

@@ -61,17 +61,21 @@ const char* reason_phrase(int status) {
   }
 }
 
-std::string reply_head(const reply_head_fields& fields) {
-  // RFC 9110 6.6.1: an origin server with a clock sends Date.
+std::string http_date() {
   char date[40];
   const std::time_t now = std::time(nullptr);
   std::tm utc{};
   gmtime_r(&now, &utc);
   std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+  return date;
+}
 
+std::string reply_head(const reply_head_fields& fields) {
+  // RFC 9110 6.6.1: an origin server with a clock sends Date.
+  const auto date = http_date();
   std::string head = "HTTP/1.1 " + std::to_string(fields.status) + " " +
                      reason_phrase(fields.status) + "\r\n";
-  head += "Date: " + std::string(date) + "\r\n";
+  head += "Date: " + date + "\r\n";
   head += "Content-Type: " + fields.content_type + "\r\n";
   if (has_body(fields.status))
     head += "Content-Length: " + std::to_string(fields.content_length) + "\r\n";

@@ -19,6 +19,9 @@ struct reply_head_fields {
 
 std::string reply_head(const reply_head_fields& fields);
 
+// "Sun, 06 Nov 1994 08:49:37 GMT", now: the Date field (RFC 9110 6.6.1).
+std::string http_date();
+
 // False for 1xx, 204 and 304, whose answers end with their head (RFC 9110 6.4.1):
 // a body after one would be read as the start of the next answer.
 constexpr bool has_body(int status) {

@@ -37,6 +37,18 @@ struct server_limits {
   // An answer that makes no progress for this long (its client stopped
   // reading) is dropped, and its request counted as abandoned.
   std::chrono::milliseconds send_timeout{30'000};
+
+  // HTTP/2 (events engine): streams one connection may have open at once, its
+  // SETTINGS_MAX_CONCURRENT_STREAMS. The chapters put 10,000 requests on one
+  // connection; this leaves headroom, and matches max_connections, so that
+  // one HTTP/2 connection may hold what the HTTP/1.1 side holds in total
+  // (about 1 KiB a waiting stream: 16 MiB at the limit). A client that opens
+  // more before it has acknowledged the setting gets RST_STREAM(REFUSED_STREAM)
+  // for each; one that had acknowledged it gets GOAWAY(PROTOCOL_ERROR)
+  // (nghttp2's choice; RFC 9113 5.1.2 allows either). The same number bounds
+  // the streams a client may reset in one second (a client may cancel all it
+  // has in flight): past it, GOAWAY(ENHANCE_YOUR_CALM) (rapid reset, CVE-2023-44487).
+  int max_concurrent_streams = 16'384;
 };
 
 }  // namespace inflight::mock

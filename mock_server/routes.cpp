@@ -210,6 +210,9 @@ void check_headers(const request& req) {
   if (hosts > 1) throw bad_request(400, "more than one Host header");
   if (hosts == 0 && req.version == "HTTP/1.1")
     throw bad_request(400, "an HTTP/1.1 request needs a Host header");
+  // The HTTP/2 engine passes :authority on as Host (RFC 9113 8.3.1).
+  if (hosts == 0 && req.version == "HTTP/2")
+    throw bad_request(400, "an HTTP/2 request needs :authority or a Host header");
 }
 
 reply dispatch(const request& req, const std::string& target, request_stats& stats,
@@ -257,7 +260,10 @@ reply dispatch(const request& req, const std::string& target, request_stats& sta
                               {"worker_threads", s.worker_threads},
                               {"refused", s.refused},
                               {"internal_errors", s.internal_errors},
-                              {"connections", s.connections}});
+                              {"connections", s.connections},
+                              {"connections_opened", s.connections_opened},
+                              {"h2_connections_opened", s.h2_connections_opened},
+                              {"streams", s.streams}});
     r.counted = false;
     return r;
   }

@@ -23,7 +23,7 @@ struct request {
   std::string target;  // as sent: "/delay?ms=5"
   header_list headers;
   std::string origin;                // the client's address
-  std::string version = "HTTP/1.1";  // 1.1 requires exactly one Host header
+  std::string version = "HTTP/1.1";  // 1.1 and 2 require exactly one Host header
 };
 
 // The plan an engine carries out: wait `delay`, send the headers, then send

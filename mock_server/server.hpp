@@ -14,7 +14,8 @@ namespace inflight::mock {
 
 // How the server waits. `threads` parks one thread per connection (the
 // server-side mirror of chapter 02); `events` waits on timers in one thread
-// (the mirror of chapters 03 and 04) and is the engine for large N.
+// (the mirror of chapters 03 and 04) and is the engine for large N. `events`
+// also speaks HTTP/2 over cleartext (h2c, prior knowledge) on the same port.
 enum class engine_kind { threads, events };
 
 std::string to_string(engine_kind kind);
@@ -56,6 +57,12 @@ struct stats_snapshot {
   // Answered 500 by a catch-all: a bug, never a client's fault. Also in `served`.
   std::uint64_t internal_errors = 0;
   std::int64_t connections = 0;  // client connections open now
+  // Accepted since the start or the last reset (both engines, both protocols);
+  // of those, the ones that spoke HTTP/2; and the HTTP/2 streams that carried
+  // a request. streams / h2_connections_opened: streams per connection.
+  std::uint64_t connections_opened = 0;
+  std::uint64_t h2_connections_opened = 0;
+  std::uint64_t streams = 0;
 };
 
 class server {

@@ -47,11 +47,22 @@ void request_stats::note_internal_error() {
 void request_stats::connection_opened() {
   const std::scoped_lock lock(mutex_);
   ++connections_;
+  ++connections_opened_;
 }
 
 void request_stats::connection_closed() {
   const std::scoped_lock lock(mutex_);
   --connections_;
+}
+
+void request_stats::h2_connection_opened() {
+  const std::scoped_lock lock(mutex_);
+  ++h2_connections_opened_;
+}
+
+void request_stats::stream_opened() {
+  const std::scoped_lock lock(mutex_);
+  ++streams_;
 }
 
 std::optional<std::uint64_t> request_stats::next_in_sequence(const std::string& key,
@@ -82,6 +93,9 @@ stats_snapshot request_stats::snapshot() const {
     s.refused = refused_;
     s.internal_errors = internal_errors_;
     s.connections = connections_;
+    s.connections_opened = connections_opened_;
+    s.h2_connections_opened = h2_connections_opened_;
+    s.streams = streams_;
     samples = queue_ms_;
   }
   // Sorting happens outside the lock so /stats never stalls the handlers.
@@ -104,6 +118,9 @@ void request_stats::reset() {
   waited_for_thread_ = 0;
   refused_ = 0;
   internal_errors_ = 0;  // connections_ stays: it is a count of what is open now
+  connections_opened_ = 0;
+  h2_connections_opened_ = 0;
+  streams_ = 0;
   sequences_.clear();
 }
 

@@ -26,8 +26,10 @@ class request_stats {
   void note_waited_for_thread();
   void note_refused();
   void note_internal_error();
-  void connection_opened();
+  void connection_opened();  // accepted, either engine, either protocol
   void connection_closed();
+  void h2_connection_opened();  // one of those turned out to speak HTTP/2
+  void stream_opened();         // an HTTP/2 stream carried a request
   void set_worker_threads(int count);
 
   // The k-th call for a given (key, seed) returns k, counting from 0 since the
@@ -61,6 +63,9 @@ class request_stats {
   std::uint64_t refused_ = 0;
   std::uint64_t internal_errors_ = 0;
   std::int64_t connections_ = 0;
+  std::uint64_t connections_opened_ = 0;
+  std::uint64_t h2_connections_opened_ = 0;
+  std::uint64_t streams_ = 0;
   std::map<std::pair<std::string, std::uint64_t>, std::uint64_t> sequences_;
 };
 
