@@ -76,8 +76,8 @@ struct workload {
 
 // Runs `fetch` once per benchmark iteration and sets the counters:
 // requests_per_s, cpu_per_request_us, peak_rss_kb (client), server_rss_kb,
-// threads, server_peak, queue_p99_ms, connections (the server's count). A failed request, or a server peak
-// below `expected_peak`, skips the benchmark with the reason instead.
+// threads, server_peak, queue_p99_ms, connections (the server's count). A failed request,
+// or a server peak below `expected_peak`, skips the benchmark with the reason instead.
 void measure(benchmark::State& state, server_process& server, const workload& work,
              const fetch_function& fetch);
 

@@ -16,6 +16,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include <event2/buffer.h>
 
@@ -202,7 +203,10 @@ void begin_request(connection& c) {
         std::chrono::duration<double, std::milli>(steady::now() - c.accepted).count();
   c.first_request = false;
   c.queue_ms = queue_ms.value_or(0);
-  if (c.plan.counted) engine.stats().begin(c.plan.route, queue_ms);
+  if (c.plan.counted) {
+    engine.stats().begin(c.plan.route, queue_ms);
+    if (!std::exchange(c.carried, true)) engine.stats().connection_carried_first(false);
+  }
   c.in_flight = c.plan.counted;
   if (c.plan.hang) return;  // only the client leaving, or a stop, ends it
   if (c.plan.delay.count() == 0) return answer(c);

@@ -202,7 +202,6 @@ void start_h2(connection& c) {
     if (nghttp2_submit_settings(h.ng, NGHTTP2_FLAG_NONE, settings, std::size(settings)) !=
         0)
       throw std::bad_alloc();
-    engine.stats().h2_connection_opened();
     bufferevent_setcb(c.bev, on_read, on_write, on_event, &c);
     // Read all there is, in one go: nghttp2 takes any amount.
     bufferevent_setwatermark(c.bev, EV_READ, 0, 0);

@@ -70,6 +70,7 @@ struct h2_session {
   event* idle = nullptr;     // no stream open: closed (GOAWAY) after the idle timeout
   event* flush = nullptr;    // activated to send what nghttp2 has queued, once a turn
   bool first_stream = true;  // its queueing delay is measured from the accept
+  bool carried = false;      // a counted stream began on it (/stats: connections_opened)
   // Rapid reset (CVE-2023-44487): RST_STREAMs received in the current second.
   std::chrono::steady_clock::time_point resets_since{};
   int resets = 0;

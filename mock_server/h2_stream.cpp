@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 #include "mock_server/h2_connection.hpp"
 #include "mock_server/http_reply.hpp"
@@ -124,7 +125,6 @@ void dispatch(h2_stream& s) {
   auto& engine = engine_of(s);
   evtimer_del(s.timer);
   s.now = state::waiting;
-  engine.stats().stream_opened();
   if (s.refuse_status != 0) return refuse(s, s.refuse_status, s.refuse_message);
   // :authority stands for Host (RFC 9113 8.3.1), which the router requires.
   const bool has_host =
@@ -144,7 +144,11 @@ void dispatch(h2_stream& s) {
                    .count();
   h.first_stream = false;
   s.queue_ms = queue_ms.value_or(0);
-  if (s.plan.counted) engine.stats().begin(s.plan.route, queue_ms);
+  if (s.plan.counted) {
+    engine.stats().begin(s.plan.route, queue_ms);
+    engine.stats().stream_opened();
+    if (!std::exchange(h.carried, true)) engine.stats().connection_carried_first(true);
+  }
   s.in_flight = s.plan.counted;
   if (s.plan.hang) return;  // only the client resetting it, or a stop, ends it
   if (s.plan.delay.count() == 0) return answer(s);

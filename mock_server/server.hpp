@@ -57,9 +57,12 @@ struct stats_snapshot {
   // Answered 500 by a catch-all: a bug, never a client's fault. Also in `served`.
   std::uint64_t internal_errors = 0;
   std::int64_t connections = 0;  // client connections open now
-  // Accepted since the start or the last reset (both engines, both protocols);
-  // of those, the ones that spoke HTTP/2; and the HTTP/2 streams that carried
-  // a request. streams / h2_connections_opened: streams per connection.
+  // Connections whose first counted request (not /stats) began since the
+  // start or the last reset (both engines, both protocols); of those, the ones
+  // that spoke HTTP/2; and the HTTP/2 streams that carried a counted request.
+  // streams / h2_connections_opened: streams per connection. A connection that
+  // only asked for /stats is not one of them: a client reading the numbers
+  // does not change them.
   std::uint64_t connections_opened = 0;
   std::uint64_t h2_connections_opened = 0;
   std::uint64_t streams = 0;

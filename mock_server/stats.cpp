@@ -47,7 +47,6 @@ void request_stats::note_internal_error() {
 void request_stats::connection_opened() {
   const std::scoped_lock lock(mutex_);
   ++connections_;
-  ++connections_opened_;
 }
 
 void request_stats::connection_closed() {
@@ -55,9 +54,10 @@ void request_stats::connection_closed() {
   --connections_;
 }
 
-void request_stats::h2_connection_opened() {
+void request_stats::connection_carried_first(bool h2) {
   const std::scoped_lock lock(mutex_);
-  ++h2_connections_opened_;
+  ++connections_opened_;
+  if (h2) ++h2_connections_opened_;
 }
 
 void request_stats::stream_opened() {

@@ -28,8 +28,11 @@ class request_stats {
   void note_internal_error();
   void connection_opened();  // accepted, either engine, either protocol
   void connection_closed();
-  void h2_connection_opened();  // one of those turned out to speak HTTP/2
-  void stream_opened();         // an HTTP/2 stream carried a request
+  // A connection's first counted request began (`h2`: as a stream). /stats
+  // counts connections at their first counted request, not at accept, so that
+  // a client asking for /stats adds no connection to the run it measures.
+  void connection_carried_first(bool h2);
+  void stream_opened();  // an HTTP/2 stream carried a counted request
   void set_worker_threads(int count);
 
   // The k-th call for a given (key, seed) returns k, counting from 0 since the

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "mock_server/http_head.hpp"
 #include "mock_server/http_reply.hpp"
@@ -55,6 +56,7 @@ class connection {
   int fd_;
   connection_context& c_;
   std::string origin_;
+  bool carried_ = false;    // a counted request began on it (/stats: connections_opened)
   std::string in_;          // received, not yet read: a pipelined request waits here
   bool peer_done_ = false;  // the client half-closed: answer what it sent, then close
   bool refused_ = false;
@@ -167,7 +169,10 @@ bool connection::answer(const request_head& head, std::optional<double> queue_ms
     refuse(503, busy_error(c_.options));
     return false;
   }
-  if (plan.counted) c_.stats.begin(plan.route, queue_ms);
+  if (plan.counted) {
+    c_.stats.begin(plan.route, queue_ms);
+    if (!std::exchange(carried_, true)) c_.stats.connection_carried_first(false);
+  }
   in_flight request{c_, std::move(plan), held};
   return carry_out(request, head, queue_ms.value_or(0)) == outcome::keep_open;
 }

@@ -84,8 +84,7 @@ void print_table(std::ostream& out, const std::vector<row_result>& rows,
   const double one_at_a_time = static_cast<double>(requests) * delay_s;
   out << padded("model", 24) << right(workload, 11) << right("expected", 9)
       << right("speedup", 8) << right("in flight", 10) << right("conns", 6)
-      << right("CPU", 8)
-      << right("peak RSS", 10) << right("threads", 8) << "  reading\n";
+      << right("CPU", 8) << right("peak RSS", 10) << right("threads", 8) << "  reading\n";
   for (const auto& row : rows) {
     if (row.error.empty() && row.result->contains("runs")) continue;  // see below
     out << padded(row.run.label, 24);
