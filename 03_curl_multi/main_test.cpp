@@ -1,4 +1,5 @@
 // 03_curl_multi end to end, run the way a reader runs it.
+#include <curl/curl.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -6,6 +7,7 @@
 #include "harness/test_support/command.hpp"
 #include "harness/test_support/result_schema.hpp"
 #include "harness/test_support/trace_runs.hpp"
+#include "mock_server/server.hpp"
 
 namespace inflight::ch03 {
 namespace {
@@ -68,6 +70,36 @@ TEST(curl_multi_main, http2_with_max_in_flight_keeps_k_streams_on_one_connection
   EXPECT_EQ(result["server_peak_in_flight"], 4);
   EXPECT_EQ(result["server_connections"], 1);
   EXPECT_EQ(result["server_streams"], 12);
+}
+
+// Past the server's stream limit, libcurl 7.88 stops waiting (PIPEWAIT) once
+// the connection is full (curl PR #10456, fixed in 8.0.0), and the streams it
+// sent before it learnt the limit are refused (RST_STREAM, REFUSED_STREAM):
+// it retries those on connections of their own, over HTTP/1.1, and closes the
+// HTTP/2 connection under the streams still on it, which fail. Whatever
+// happens, every request is accounted for and the report says what it saw:
+// never silently.
+TEST(curl_multi_main, http2_past_the_servers_stream_limit_is_never_silent) {
+  mock::server_options options;
+  options.limits.max_concurrent_streams = 4;
+  mock::server server{options};
+  const auto run = run_command(CH03_EXECUTABLE, {"--url", server.url(), "--requests", "12",
+                                                 "--delay", "0.2", "--http2", "--json"});
+  const auto result = nlohmann::json::parse(run.out);
+  EXPECT_EQ(result["ok"].get<int>() + result["failed"].get<int>(), 12);
+  EXPECT_EQ(run.exit_status, result["failed"] == 0 ? 0 : 1);
+  const auto stats = server.stats();
+  if (curl_version_info(CURLVERSION_NOW)->version_num < 0x080000) {
+    EXPECT_GT(stats.connections_opened, 1U) << "libcurl 7.x: PR #10456 not in it";
+  }
+  EXPECT_EQ(result["server_connections"], stats.connections_opened);
+  if (stats.connections_opened > 1) {
+    const auto text = run_command(CH03_EXECUTABLE, {"--url", server.url(), "--requests",
+                                                    "12", "--delay", "0.2", "--http2"});
+    EXPECT_TRUE(text.out.find("fell back") != std::string::npos ||
+                text.out.find("not one") != std::string::npos)
+        << text.out;
+  }
 }
 
 TEST(curl_multi_main, http2_needs_one_descriptor_not_one_per_request) {

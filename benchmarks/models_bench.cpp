@@ -3,7 +3,7 @@
 // at N = 100 (ceil(1000/32) = 32 s); the rest go to 10,000 where they can.
 // raw_sockets is no model a chapter teaches: the same job with no HTTP library
 // (raw_client.hpp), so each model's row reads against a client that adds nothing.
-// multi_http2 and coroutines_http2 are 03 and 04 with --http2: one connection,
+// The *_http2 rows are 03 (either driver) and 04 with --http2: one connection,
 // N streams; their floor is h2load's row among the peers (scripts/benchmark.sh).
 #include <benchmark/benchmark.h>
 
@@ -80,13 +80,20 @@ workload one_connection(std::size_t n) {
   return work;
 }
 
-void multi_http2(benchmark::State& state) {
+void multi_http2(benchmark::State& state, ch03::driver driver) {
   measure(state, events(), one_connection(n_of(state)),
-          [](const auto& urls, const auto& clock) {
+          [driver](const auto& urls, const auto& clock) {
             ch03::settings how;
+            how.driver = driver;
             how.http2 = true;
             return ch03::fetch_all(urls, how, clock);
           });
+}
+void multi_poll_http2(benchmark::State& state) {
+  multi_http2(state, ch03::driver::poll);
+}
+void multi_socket_http2(benchmark::State& state) {
+  multi_http2(state, ch03::driver::socket_action);
 }
 
 void coroutines_http2(benchmark::State& state) {
@@ -110,7 +117,8 @@ INFLIGHT_BENCHMARK(thread_pool)->Arg(1)->Arg(10)->Arg(100);
 INFLIGHT_BENCHMARK(multi_poll_driver)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 INFLIGHT_BENCHMARK(multi_socket_driver)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 INFLIGHT_BENCHMARK(coroutines)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
-INFLIGHT_BENCHMARK(multi_http2)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+INFLIGHT_BENCHMARK(multi_poll_http2)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+INFLIGHT_BENCHMARK(multi_socket_http2)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 INFLIGHT_BENCHMARK(coroutines_http2)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 INFLIGHT_BENCHMARK(raw_sockets)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 

@@ -133,9 +133,9 @@ void print_http2(std::ostream& out, const run_result& result) {
                     [](const request_record& r) { return r.http_major != 0; }));
   if (answers < answered) {
     out << "  fell back    " << answered - answers
-        << " answers came over HTTP/1.1: their transfers found no HTTP/2 connection to "
-           "join and opened their own (03_curl_multi/README.md, \"One connection, N "
-           "streams\")\n";
+        << " answers came over HTTP/1.1: their transfers did not join the HTTP/2 "
+           "connection (it was full, or gone) and opened their own "
+           "(03_curl_multi/README.md, \"One connection, N streams\")\n";
   } else if (m.server_connections && *m.server_connections > 1 &&
              result.records.size() > 1) {
     out << "  note         HTTP/2 over " << *m.server_connections
