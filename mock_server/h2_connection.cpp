@@ -55,12 +55,14 @@ void settle(connection& c) {
 }
 
 // nghttp2 refused the input for good (a flood, a bad preface, a callback
-// that failed): a GOAWAY saying why, then close.
+// that failed): a GOAWAY saying why, then close. A flood is counted in /stats
+// as refused, like what the other limits refuse.
 void fail(connection& c, ssize_t error) {
   const auto code = error == NGHTTP2_ERR_FLOODED            ? NGHTTP2_ENHANCE_YOUR_CALM
                     : error == NGHTTP2_ERR_CALLBACK_FAILURE ? NGHTTP2_INTERNAL_ERROR
                                                             : NGHTTP2_PROTOCOL_ERROR;
   auto& h = *c.h2;
+  if (code == NGHTTP2_ENHANCE_YOUR_CALM) c.engine->stats().note_refused();
   nghttp2_session_terminate_session(h.ng, code);
   auto* output = bufferevent_get_output(c.bev);
   const std::uint8_t* data = nullptr;
@@ -144,8 +146,10 @@ int on_frame_recv(nghttp2_session* ng, const nghttp2_frame* frame, void* user) {
     h.resets_since = now;
     h.resets = 0;
   }
-  if (++h.resets > h.conn->engine->options().limits.max_concurrent_streams)
+  if (++h.resets == h.conn->engine->options().limits.max_concurrent_streams + 1) {
+    h.conn->engine->stats().note_refused();  // the connection is, from now on
     nghttp2_session_terminate_session(ng, NGHTTP2_ENHANCE_YOUR_CALM);
+  }
   return 0;
 }
 
