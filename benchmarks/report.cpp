@@ -95,6 +95,13 @@ std::vector<row> rows_of(const json& results) {
     row& r = it->second;
     std::tie(r.model, r.n) = split(run_name);
     if (b.value("error_occurred", false)) r.error = b.value("error_message", "error");
+    // A repetition measure() marked as skipped (support.hpp) skips the row:
+    // its median would mix runs that did what the model claims with one that
+    // did not.
+    if (b.value("run_type", "") == "iteration" && counter(b, "skipped") > 0) {
+      const std::string label = b.value("label", "skipped: ?");
+      r.error = label.starts_with("skipped: ") ? label.substr(9) : label;
+    }
     const bool is_median = b.value("aggregate_name", "") == "median";
     if (is_median || (r.median.is_null() && b.value("run_type", "") == "iteration"))
       r.median = b;

@@ -165,22 +165,23 @@ void measure(benchmark::State& state, server_process& server, const workload& wo
     state.counters["connections"] = static_cast<double>(connections);
     state.ResumeTiming();
 
+    std::string skipped;
     if (failed > 0) {
-      state.SkipWithError(
-          (std::to_string(failed) + " requests failed; first: " + first_error).c_str());
-      break;
+      skipped = std::to_string(failed) + " requests failed; first: " + first_error;
+    } else if (work.one_connection && connections != 1) {
+      skipped = "HTTP/2 over " + std::to_string(connections) +
+                " connections, not one: the run fell back";
+    } else if (peak < static_cast<std::int64_t>(work.expected_peak)) {
+      skipped = "server peak in flight " + std::to_string(peak) + " < expected " +
+                std::to_string(work.expected_peak) + ": it did not keep up";
     }
-    if (work.one_connection && connections != 1) {
-      state.SkipWithError(("HTTP/2 over " + std::to_string(connections) +
-                           " connections, not one: the run fell back")
-                              .c_str());
-      break;
-    }
-    if (peak < static_cast<std::int64_t>(work.expected_peak)) {
-      state.SkipWithError(("server peak in flight " + std::to_string(peak) +
-                           " < expected " + std::to_string(work.expected_peak) +
-                           ": it did not keep up")
-                              .c_str());
+    if (!skipped.empty()) {
+      // Not SkipWithError: Google Benchmark 1.7 (Debian 12) crashes while
+      // computing the aggregates of a benchmark some of whose repetitions were
+      // skipped and others not (google/benchmark#1406, fixed upstream in 2026).
+      // The run is marked instead, and the report shows the row as skipped.
+      state.counters["skipped"] = 1;
+      state.SetLabel("skipped: " + skipped);
       break;
     }
   }
