@@ -3,12 +3,17 @@
 // at N = 100 (ceil(1000/32) = 32 s); the rest go to 10,000 where they can.
 // raw_sockets is no model a chapter teaches: the same job with no HTTP library
 // (raw_client.hpp), so each model's row reads against a client that adds nothing.
+// asio_coroutines is 04's program on Boost.Asio + Beast (04_coroutines/asio/),
+// when Boost was found: 04's row next to what a production program would use.
 #include <benchmark/benchmark.h>
 
 #include "01_sync/sync.hpp"
 #include "02_threads/threads.hpp"
 #include "03_curl_multi/curl_multi.hpp"
 #include "04_coroutines/coroutines.hpp"
+#if INFLIGHT_ASIO_TWIN
+#include "04_coroutines/asio/fetch.hpp"
+#endif
 #include "benchmarks/clients.hpp"
 #include "benchmarks/support.hpp"
 #include "harness/fd_limit.hpp"
@@ -71,6 +76,18 @@ void coroutines(benchmark::State& state) {
   });
 }
 
+#if INFLIGHT_ASIO_TWIN
+void asio_coroutines(benchmark::State& state) {
+  const auto n = n_of(state);
+  harness::ensure_descriptors(harness::descriptors_needed(n, false));
+  measure(state, events(), {n, delay_s, n}, [](const auto& urls, const auto& clock) {
+    ch04_asio::settings how;
+    how.timeout_s = timeout_s;
+    return ch04_asio::fetch_all(urls, how, clock);
+  });
+}
+#endif
+
 void raw_sockets(benchmark::State& state) {
   const auto n = n_of(state);
   measure_raw(state, events(), {n, delay_s, n});
@@ -82,6 +99,9 @@ INFLIGHT_BENCHMARK(thread_pool)->Arg(1)->Arg(10)->Arg(100);
 INFLIGHT_BENCHMARK(multi_poll_driver)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 INFLIGHT_BENCHMARK(multi_socket_driver)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 INFLIGHT_BENCHMARK(coroutines)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+#if INFLIGHT_ASIO_TWIN
+INFLIGHT_BENCHMARK(asio_coroutines)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+#endif
 INFLIGHT_BENCHMARK(raw_sockets)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 
 }  // namespace

@@ -75,9 +75,8 @@ TEST_F(asio_twin, a_closed_port_and_bad_urls_are_clean_errors) {
   const auto records = fetch({closed, "https://127.0.0.1:1/get", "http://127.0.0.1:0/",
                               "http://:80/", delay_url(0)});
   const std::string port = closed.substr(closed.rfind(':') + 1);
-  EXPECT_EQ(records[0].error,
-            "connect to 127.0.0.1:" + port.substr(0, port.find('/')) +
-                ": Connection refused");
+  EXPECT_EQ(records[0].error, "connect to 127.0.0.1:" + port.substr(0, port.find('/')) +
+                                  ": Connection refused");
   EXPECT_EQ(records[0].status, 0);
   EXPECT_EQ(records[1].error,
             "bad URL 'https://127.0.0.1:1/get': https is not supported by this client "
@@ -161,8 +160,9 @@ TEST(asio_main, failures_fail_the_run_one_record_each_with_its_cause) {
   ASSERT_EQ(result["errors"].size(), 3U);
   EXPECT_EQ(result["errors"][0]["error"], "timed out after 0.2 s");
   EXPECT_EQ(result["errors"][1]["error"], "HTTP 503");
-  EXPECT_NE(result["errors"][2]["error"].get<std::string>().find("https is not supported"),
-            std::string::npos);
+  EXPECT_NE(
+      result["errors"][2]["error"].get<std::string>().find("https is not supported"),
+      std::string::npos);
 }
 
 TEST(asio_main, bad_arguments_exit_2_naming_the_option) {

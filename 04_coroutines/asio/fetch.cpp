@@ -42,8 +42,9 @@ class timeout_error : public std::runtime_error {
 // that loses has really left (its socket closed) before we report it.
 awaitable<request_record> with_timeout(std::string url, double timeout_s) {
   const auto executor = co_await asio::this_coro::executor;
-  asio::steady_timer timer{executor, std::chrono::duration_cast<asio::steady_timer::duration>(
-                                         std::chrono::duration<double>(timeout_s))};
+  asio::steady_timer timer{executor,
+                           std::chrono::duration_cast<asio::steady_timer::duration>(
+                               std::chrono::duration<double>(timeout_s))};
   auto [order, failure, record, timer_error] =
       co_await experimental::make_parallel_group(
           asio::co_spawn(executor, http_get(std::move(url)), asio::deferred),
@@ -101,8 +102,7 @@ awaitable<void> worker(work_list& work) {
 // [snippet:asio_gather]
 // asyncio.gather: one co_spawn per worker, not yet started (deferred), then
 // a parallel group that starts them all and resumes us when the last ends.
-awaitable<std::vector<request_record>> gather(std::vector<std::string> urls,
-                                              settings how,
+awaitable<std::vector<request_record>> gather(std::vector<std::string> urls, settings how,
                                               const harness::run_clock& clock) {
   const std::size_t n = urls.size();
   work_list work{std::move(urls), how, clock, std::vector<request_record>(n)};
@@ -113,8 +113,9 @@ awaitable<std::vector<request_record>> gather(std::vector<std::string> urls,
   std::vector<spawned> started;
   for (std::size_t w = 0; w < workers; ++w)
     started.push_back(asio::co_spawn(executor, worker(work), asio::deferred));
-  auto [order, failures] = co_await experimental::make_parallel_group(std::move(started))
-                               .async_wait(experimental::wait_for_all(), asio::use_awaitable);
+  auto [order, failures] =
+      co_await experimental::make_parallel_group(std::move(started))
+          .async_wait(experimental::wait_for_all(), asio::use_awaitable);
   for (const std::exception_ptr& failure : failures)
     if (failure) std::rethrow_exception(failure);  // a bug, not a failed request
   co_return std::move(work.records);

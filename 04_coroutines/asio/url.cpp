@@ -16,7 +16,8 @@ namespace {
 // rather than by connect().
 bool is_port(std::string_view text) {
   unsigned value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const auto [end, error] =
+      std::from_chars(text.data(), text.data() + text.size(), value);
   return error == std::errc{} && end == text.data() + text.size() && value >= 1 &&
          value <= 65535;
 }
@@ -34,8 +35,7 @@ http_url parse_http_url(std::string_view url) {
   std::string_view authority = rest.substr(0, slash);
   http_url parsed;
   parsed.target = std::string(rest.substr(slash));
-  if (parsed.target.empty() || parsed.target.front() == '?')
-    parsed.target.insert(0, "/");
+  if (parsed.target.empty() || parsed.target.front() == '?') parsed.target.insert(0, "/");
   if (authority.find('@') != std::string_view::npos)
     refuse(url, "user names and passwords are not supported");
 
@@ -58,7 +58,8 @@ http_url parse_http_url(std::string_view url) {
     parsed.host = std::string(authority);
   }
   if (parsed.host.empty()) refuse(url, "no host");
-  if (!is_port(port)) refuse(url, "the port must be 1 to 65535, got '" + std::string(port) + "'");
+  if (!is_port(port))
+    refuse(url, "the port must be 1 to 65535, got '" + std::string(port) + "'");
   parsed.port = std::string(port);
   return parsed;
 }
