@@ -99,7 +99,6 @@ awaitable<void> worker(work_list& work) {
 }
 // [/snippet]
 
-// [snippet:asio_gather]
 // asyncio.gather: one co_spawn per worker, not yet started (deferred), then
 // a parallel group that starts them all and resumes us when the last ends.
 awaitable<std::vector<request_record>> gather(std::vector<std::string> urls, settings how,
@@ -120,27 +119,27 @@ awaitable<std::vector<request_record>> gather(std::vector<std::string> urls, set
     if (failure) std::rethrow_exception(failure);  // a bug, not a failed request
   co_return std::move(work.records);
 }
-// [/snippet]
 
 }  // namespace
 
-// [snippet:asio_fetch_all]
 std::vector<request_record> fetch_all(std::vector<std::string> urls, settings how,
                                       const harness::run_clock& clock) {
   // asyncio.run: the io_context is the loop, run() returns when no work is
-  // left. Hint 1: only this thread runs it.
+  // left. Hint 1: only this thread runs it. Asio calls no C callback of ours,
+  // so an exception has nowhere to unwind but its coroutine: a failed request
+  // is caught in fetch_one, and anything else reaches the handler below,
+  // which keeps it for us to rethrow on our side of run().
   asio::io_context io{1};
   std::vector<request_record> records;
   std::exception_ptr failure;
   asio::co_spawn(io, gather(std::move(urls), how, clock),
                  [&](std::exception_ptr e, std::vector<request_record> r) {
-                   failure = e;  // kept, and rethrown below, on our side of run()
+                   failure = e;
                    records = std::move(r);
                  });
   io.run();
   if (failure) std::rethrow_exception(failure);
   return records;
 }
-// [/snippet]
 
 }  // namespace inflight::ch04_asio

@@ -29,7 +29,7 @@ namespace {
 // async_resolve runs getaddrinfo on a thread of Asio's own: one round trip
 // there per request would cost what the whole GET costs. (A real client would
 // also cache what it resolved, as curl does.)
-asio::awaitable<void> connect(tcp::socket& socket, const http_url& where) {
+asio::awaitable<void> connect_to(tcp::socket& socket, const http_url& where) {
   boost::system::error_code not_an_address;
   const auto address = asio::ip::make_address(where.host, not_an_address);
   if (!not_an_address) {
@@ -45,7 +45,6 @@ asio::awaitable<void> connect(tcp::socket& socket, const http_url& where) {
 
 }  // namespace
 
-// [snippet:asio_http_get]
 asio::awaitable<harness::request_record> http_get(std::string url) {
   const http_url where = parse_http_url(url);  // throws bad_url
   // A new connection per request, closed when `socket` goes, as 03 and 04 do
@@ -54,7 +53,7 @@ asio::awaitable<harness::request_record> http_get(std::string url) {
   tcp::socket socket{co_await asio::this_coro::executor};
   std::string step = "connect to " + where.host + ":" + where.port;
   try {
-    co_await connect(socket, where);
+    co_await connect_to(socket, where);
     step = "send the request";
     http::request<http::empty_body> request{http::verb::get, where.target, 11};
     request.set(http::field::host, host_header(where));
@@ -77,6 +76,5 @@ asio::awaitable<harness::request_record> http_get(std::string url) {
     throw std::runtime_error(step + ": " + e.code().message());
   }
 }
-// [/snippet]
 
 }  // namespace inflight::ch04_asio
