@@ -165,6 +165,20 @@ TEST(asio_main, failures_fail_the_run_one_record_each_with_its_cause) {
       std::string::npos);
 }
 
+TEST(asio_main, a_closed_port_fails_every_request_cleanly) {
+  const auto run = run_command(ASIO_EXECUTABLE, {"--url", test_support::closed_port_url(),
+                                                 "--requests", "3", "--json"});
+  EXPECT_EQ(run.exit_status, 1) << run.err;
+  const auto result = nlohmann::json::parse(run.out);
+  test_support::expect_result_schema(result, "04_asio");
+  EXPECT_EQ(result["failed"], 3);
+  for (const auto& error : result["errors"]) {
+    const std::string message = error["error"];
+    EXPECT_EQ(message.rfind("connect to 127.0.0.1:", 0), 0U) << message;
+    EXPECT_NE(message.find(": Connection refused"), std::string::npos) << message;
+  }
+}
+
 TEST(asio_main, bad_arguments_exit_2_naming_the_option) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"--max-in-flight", "0"}, {"--requests", "x"}, {"--timeout", "-1"}}) {
