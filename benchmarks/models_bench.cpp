@@ -5,12 +5,17 @@
 // (raw_client.hpp), so each model's row reads against a client that adds nothing.
 // The *_http2 rows are 03 (either driver) and 04 with --http2: one connection,
 // N streams; their floor is h2load's row among the peers (scripts/benchmark.sh).
+// asio_coroutines is 04's program on Boost.Asio + Beast (04_coroutines/asio/),
+// when Boost was found: 04's row next to what a production program would use.
 #include <benchmark/benchmark.h>
 
 #include "01_sync/sync.hpp"
 #include "02_threads/threads.hpp"
 #include "03_curl_multi/curl_multi.hpp"
 #include "04_coroutines/coroutines.hpp"
+#if INFLIGHT_ASIO_TWIN
+#include "04_coroutines/asio/fetch.hpp"
+#endif
 #include "benchmarks/clients.hpp"
 #include "benchmarks/support.hpp"
 #include "harness/fd_limit.hpp"
@@ -106,6 +111,18 @@ void coroutines_http2(benchmark::State& state) {
           });
 }
 
+#if INFLIGHT_ASIO_TWIN
+void asio_coroutines(benchmark::State& state) {
+  const auto n = n_of(state);
+  harness::ensure_descriptors(harness::descriptors_needed(n, false));
+  measure(state, events(), {n, delay_s, n}, [](const auto& urls, const auto& clock) {
+    ch04_asio::settings how;
+    how.timeout_s = timeout_s;
+    return ch04_asio::fetch_all(urls, how, clock);
+  });
+}
+#endif
+
 void raw_sockets(benchmark::State& state) {
   const auto n = n_of(state);
   measure_raw(state, events(), {n, delay_s, n});
@@ -120,6 +137,10 @@ INFLIGHT_BENCHMARK(coroutines)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)
 INFLIGHT_BENCHMARK(multi_poll_http2)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 INFLIGHT_BENCHMARK(multi_socket_http2)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 INFLIGHT_BENCHMARK(coroutines_http2)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+
+#if INFLIGHT_ASIO_TWIN
+INFLIGHT_BENCHMARK(asio_coroutines)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+#endif
 INFLIGHT_BENCHMARK(raw_sockets)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 
 }  // namespace

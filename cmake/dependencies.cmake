@@ -47,3 +47,14 @@ if(NOT LIBNGHTTP2_FOUND)
   inflight_missing("libnghttp2 (development files)" libnghttp2-dev)
 endif()
 
+# Optional: Boost.Asio and Boost.Beast (header-only), for chapter 04's Asio
+# twin (04_coroutines/asio/). Without them the twin is skipped, nothing else.
+# 1.81 is Debian 12's, the version the twin is written and tested against.
+find_package(Boost 1.81 CONFIG QUIET)
+if(Boost_FOUND)
+  set(INFLIGHT_ASIO_TWIN ON)
+else()
+  set(INFLIGHT_ASIO_TWIN OFF)
+  message(STATUS "Boost 1.81 not found: skipping 04_asio, chapter 04's Asio twin "
+                 "(scripts/setup.sh installs libboost1.81-dev)")
+endif()

@@ -14,7 +14,7 @@ constexpr double cpu_demo_delay_s = 0.1;
 
 std::vector<chapter_run> chapter_runs(std::size_t requests, double delay_s) {
   const std::string p = std::to_string(std::min(pool_size, requests));
-  return {
+  std::vector<chapter_run> runs{
       {"01 sequential",
        "01_sync",
        {},
@@ -39,6 +39,13 @@ std::vector<chapter_run> chapter_runs(std::size_t requests, double delay_s) {
        false,
        std::min(delay_s, cpu_demo_delay_s)},
   };
+#if INFLIGHT_ASIO_TWIN
+  // 04's program on Boost.Asio + Beast (04_coroutines/asio/), when Boost was
+  // found at build time: after 04's row, before 05's, the last.
+  runs.insert(runs.end() - 1,
+              {"04 on Boost.Asio", "04_asio", {}, "04's program on a production loop"});
+#endif
+  return runs;
 }
 
 }  // namespace inflight::tour
