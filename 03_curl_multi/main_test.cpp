@@ -72,14 +72,15 @@ TEST(curl_multi_main, http2_with_max_in_flight_keeps_k_streams_on_one_connection
   EXPECT_EQ(result["server_streams"], 12);
 }
 
-// Past the server's stream limit, libcurl 7.88 stops waiting (PIPEWAIT) once
-// the connection is full (curl PR #10456, fixed in 8.0.0), and the streams it
-// sent before it learnt the limit are refused (RST_STREAM, REFUSED_STREAM):
-// it retries those on connections of their own, over HTTP/1.1, and closes the
-// HTTP/2 connection under the streams still on it, which fail. Whatever
-// happens, every request is accounted for and the report says what it saw:
-// never silently.
-TEST(curl_multi_main, http2_past_the_servers_stream_limit_is_never_silent) {
+// The server's stream limit (SETTINGS_MAX_CONCURRENT_STREAMS) works like
+// --max-in-flight: one connection, at most 4 streams on it, waves of 4. Not
+// always, on libcurl 7.88: the streams it sends before the server's SETTINGS
+// arrive are refused (RST_STREAM, REFUSED_STREAM), and 7.88 then retries them
+// on a new connection (over HTTP/1.1), and sometimes closes the first one
+// under the streams that were accepted, which fail. A race, so each outcome is
+// checked for what must hold: every request accounted for, the limit kept, and
+// more than one connection exactly when not every answer came over HTTP/2.
+TEST(curl_multi_main, http2_past_the_servers_stream_limit_goes_in_waves_or_says_why_not) {
   mock::server_options options;
   options.limits.max_concurrent_streams = 4;
   mock::server server{options};
@@ -87,18 +88,15 @@ TEST(curl_multi_main, http2_past_the_servers_stream_limit_is_never_silent) {
                                                  "--delay", "0.2", "--http2", "--json"});
   const auto result = nlohmann::json::parse(run.out);
   EXPECT_EQ(result["ok"].get<int>() + result["failed"].get<int>(), 12);
-  EXPECT_EQ(run.exit_status, result["failed"] == 0 ? 0 : 1);
   const auto stats = server.stats();
-  if (curl_version_info(CURLVERSION_NOW)->version_num < 0x080000) {
-    EXPECT_GT(stats.connections_opened, 1U) << "libcurl 7.x: PR #10456 not in it";
-  }
+  EXPECT_EQ(stats.peak_in_flight, 4) << "the limit holds on every connection";
   EXPECT_EQ(result["server_connections"], stats.connections_opened);
-  if (stats.connections_opened > 1) {
-    const auto text = run_command(CH03_EXECUTABLE, {"--url", server.url(), "--requests",
-                                                    "12", "--delay", "0.2", "--http2"});
-    EXPECT_TRUE(text.out.find("fell back") != std::string::npos ||
-                text.out.find("not one") != std::string::npos)
-        << text.out;
+  EXPECT_EQ(run.exit_status, result["failed"] == 0 ? 0 : 1) << run.err;
+  if (result["http2_answers"] == 12) {  // the race went well
+    EXPECT_EQ(stats.connections_opened, 1U);
+    EXPECT_GE(result["wall_s"].get<double>(), 3 * 0.2) << "ceil(12/4) waves of 0.2 s";
+  } else {  // retried elsewhere, or failed: the report's fell-back line says so
+    EXPECT_GT(stats.connections_opened, 1U);
   }
 }
 

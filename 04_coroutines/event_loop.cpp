@@ -2,10 +2,12 @@
 
 #include <sys/eventfd.h>
 #include <unistd.h>
+#include <limits>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -163,6 +165,15 @@ void event_loop::fire_due_timers() {
     timers_.erase(timers_.begin());  // first: fn may add or cancel timers
     fn();
   }
+}
+
+harness::h2_role event_loop::http2_role() {
+  if (http2_opened_) return harness::h2_role::joins;
+  // The server's SETTINGS_MAX_CONCURRENT_STREAMS bounds it anyway; libcurl's
+  // own default (100) would open a new connection for the 101st transfer.
+  harness::multiplex(multi_.get(), std::numeric_limits<std::int32_t>::max());
+  http2_opened_ = true;
+  return harness::h2_role::opens;
 }
 
 // [snippet:transfers]

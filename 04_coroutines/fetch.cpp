@@ -53,15 +53,11 @@ task<std::vector<harness::request_record>> fetch_all(event_loop& loop,
   const std::size_t n = urls.size();
   semaphore limit{loop, how.max_in_flight.value_or(n)};
   http_options options;
-  options.fresh_connection =
-      !how.http2 && harness::fresh_connection_each(n, how.max_in_flight);
-  if (how.http2) loop.multiplex(how.max_in_flight.value_or(n));
+  options.fresh_connection = harness::fresh_connection_each(n, how.max_in_flight);
+  options.http2 = how.http2;  // --http2: streams of one connection (chapter 03)
 
   std::vector<task<harness::request_record>> tasks;  // created, not started
   for (std::size_t i = 0; i < n; ++i) {
-    // --http2: the first request opens the connection, the rest join it.
-    if (how.http2)
-      options.http2 = i == 0 ? harness::h2_role::opens : harness::h2_role::joins;
     tasks.push_back(fetch_one(loop, limit, i, urls[i], how.timeout_s, options));
   }
   co_return co_await when_all(std::move(tasks));  // asyncio.gather(*tasks)

@@ -79,8 +79,11 @@ task<harness::request_record> http_get(event_loop& loop, std::string url,
   t.record.url = std::move(url);
   const harness::easy_handle easy = harness::make_easy();
   ch01::begin_transfer(easy.get(), t, options.timeout_s, loop.clock());
-  if (options.fresh_connection) harness::use_fresh_connection(easy.get());
-  if (options.http2) harness::use_http2(easy.get(), *options.http2);
+  if (options.http2) {
+    harness::use_http2(easy.get(), loop.http2_role());
+  } else if (options.fresh_connection) {
+    harness::use_fresh_connection(easy.get());
+  }
 
   const std::optional<CURLcode> result =
       co_await transfer_awaiter{loop, easy.get(), std::move(stop)};

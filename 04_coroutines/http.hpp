@@ -20,9 +20,9 @@ struct http_options {
   // A new connection, never reused: right when every request is in flight
   // at once (harness::fresh_connection_each says why).
   bool fresh_connection = false;
-  // HTTP/2 (--http2): whether this transfer opens the shared connection or
-  // joins it as a stream (harness::use_http2). Empty: HTTP/1.1.
-  std::optional<harness::h2_role> http2;
+  // HTTP/2 (--http2): a stream of the loop's one connection instead
+  // (event_loop::http2_role); fresh_connection does not apply then.
+  bool http2 = false;
 };
 
 // The response or the error, as a value the caller inspects: ok(), status,

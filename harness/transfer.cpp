@@ -112,6 +112,7 @@ curl_http2 curl_http2_support() {
   return {(info->features & CURL_VERSION_HTTP2) != 0, info->version};
 }
 
+// [snippet:use_http2]
 void use_http2(CURL* easy, h2_role role) {
   if (role == h2_role::opens) {
     set_option(easy, CURLOPT_HTTP_VERSION,
@@ -131,6 +132,17 @@ void multiplex(CURLM* multi, std::size_t streams) {
     throw std::runtime_error(std::string("curl_multi_setopt(CURLMOPT_PIPELINING): ") +
                              curl_multi_strerror(code));
   }
+  // One connection a host: a transfer that finds it full waits for a stream
+  // to end instead of opening another. libcurl 7.88 counts a new connection
+  // as full at 100 streams until the server's SETTINGS arrive, and PIPEWAIT
+  // stops waiting at full (curl PR #10456, fixed in 8.0.0): without this,
+  // transfers added in that moment opened connections of their own.
+  if (CURLMcode code = curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+      code != CURLM_OK) {
+    throw std::runtime_error(
+        std::string("curl_multi_setopt(CURLMOPT_MAX_HOST_CONNECTIONS): ") +
+        curl_multi_strerror(code));
+  }
   // libcurl takes a long, and HTTP/2 stream ids stop at 2^31 - 1.
   const long limit = static_cast<long>(std::min<std::size_t>(streams, 0x7fffffff));
   if (CURLMcode code = curl_multi_setopt(multi, CURLMOPT_MAX_CONCURRENT_STREAMS, limit);
@@ -140,5 +152,6 @@ void multiplex(CURLM* multi, std::size_t streams) {
         curl_multi_strerror(code));
   }
 }
+// [/snippet]
 
 }  // namespace inflight::harness

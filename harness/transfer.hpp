@@ -102,9 +102,12 @@ enum class h2_role { opens, joins };
 void use_http2(CURL* easy, h2_role role);
 
 // The multi handle's side: multiplex transfers on a connection (CURLPIPE_
-// MULTIPLEX, libcurl's default since 7.62, set to say so) and let one
-// connection carry `streams` of them at once. libcurl's own limit is 100: past
-// it, a transfer opens a new connection, so 10,000 would open 100.
+// MULTIPLEX, libcurl's default since 7.62, set to say so), let one connection
+// carry `streams` of them at once (libcurl's own limit is 100: past it, a
+// transfer opens a new connection, so 10,000 would open 100), and open no
+// more than one connection a host. Past the server's own stream limit, the
+// transfers then wait for a stream to end, in waves as with --max-in-flight.
+// The price: a host that does not speak HTTP/2 gets one request at a time.
 void multiplex(CURLM* multi, std::size_t streams);
 
 void throw_curl_error(const char* what, CURLcode code);
