@@ -139,8 +139,8 @@ void print_http2(std::ostream& out, const run_result& result) {
   } else if (m.server_connections && *m.server_connections > 1 &&
              result.records.size() > 1) {
     out << "  note         HTTP/2 over " << *m.server_connections
-        << " connections, not one: the server's stream limit, or transfers that did not "
-           "wait for the first connection\n";
+        << " connections, not one (fresh handles, the server's stream limit, or "
+           "transfers that did not wait for the first connection)\n";
   }
 }
 
