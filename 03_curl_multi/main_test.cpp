@@ -73,31 +73,25 @@ TEST(curl_multi_main, http2_with_max_in_flight_keeps_k_streams_on_one_connection
 }
 
 // The server's stream limit (SETTINGS_MAX_CONCURRENT_STREAMS) works like
-// --max-in-flight: one connection, at most 4 streams on it, waves of 4. Not
-// always, on libcurl 7.88: the streams it sends before the server's SETTINGS
-// arrive are refused (RST_STREAM, REFUSED_STREAM), and 7.88 then retries them
-// on a new connection (over HTTP/1.1), and sometimes closes the first one
-// under the streams that were accepted, which fail. A race, so each outcome is
-// checked for what must hold: every request accounted for, the limit kept, and
-// more than one connection exactly when not every answer came over HTTP/2.
-TEST(curl_multi_main, http2_past_the_servers_stream_limit_goes_in_waves_or_says_why_not) {
+// --max-in-flight: one connection, at most 100 streams on it, waves of 100.
+// 100 is what libcurl assumes until the server's SETTINGS arrive; a lower
+// limit races with the first streams (03's README, "What multiplexing costs").
+TEST(curl_multi_main,
+     http2_past_the_servers_stream_limit_goes_in_waves_on_one_connection) {
   mock::server_options options;
-  options.limits.max_concurrent_streams = 4;
+  options.limits.max_concurrent_streams = 100;
   mock::server server{options};
-  const auto run = run_command(CH03_EXECUTABLE, {"--url", server.url(), "--requests", "12",
-                                                 "--delay", "0.2", "--http2", "--json"});
+  const auto run =
+      run_command(CH03_EXECUTABLE, {"--url", server.url(), "--requests", "250", "--delay",
+                                    "0.2", "--http2", "--json"});
+  EXPECT_EQ(run.exit_status, 0) << run.err;
   const auto result = nlohmann::json::parse(run.out);
-  EXPECT_EQ(result["ok"].get<int>() + result["failed"].get<int>(), 12);
+  EXPECT_EQ(result["ok"], 250);
+  EXPECT_EQ(result["http2_answers"], 250);
   const auto stats = server.stats();
-  EXPECT_EQ(stats.peak_in_flight, 4) << "the limit holds on every connection";
-  EXPECT_EQ(result["server_connections"], stats.connections_opened);
-  EXPECT_EQ(run.exit_status, result["failed"] == 0 ? 0 : 1) << run.err;
-  if (result["http2_answers"] == 12) {  // the race went well
-    EXPECT_EQ(stats.connections_opened, 1U);
-    EXPECT_GE(result["wall_s"].get<double>(), 3 * 0.2) << "ceil(12/4) waves of 0.2 s";
-  } else {  // retried elsewhere, or failed: the report's fell-back line says so
-    EXPECT_GT(stats.connections_opened, 1U);
-  }
+  EXPECT_EQ(stats.connections_opened, 1U);
+  EXPECT_EQ(stats.peak_in_flight, 100);
+  EXPECT_GE(result["wall_s"].get<double>(), 3 * 0.2) << "ceil(250/100) waves of 0.2 s";
 }
 
 TEST(curl_multi_main, http2_needs_one_descriptor_not_one_per_request) {

@@ -2,7 +2,6 @@
 
 #include <sys/eventfd.h>
 #include <unistd.h>
-#include <limits>
 
 #include <algorithm>
 #include <cerrno>

@@ -21,7 +21,9 @@ std::size_t descriptors_for(const run_options& options, std::size_t in_flight_at
   // --http2: every request is a stream of one connection, so one socket. A
   // run that falls back to a connection each may then run out: its transfers
   // fail with curl's "Couldn't connect", and the report says it fell back.
-  if (options.http2) in_flight = std::min<std::size_t>(in_flight, 1);
+  // (--urls may name many hosts, a connection each: counted as before.)
+  if (options.http2 && options.urls.empty())
+    in_flight = std::min<std::size_t>(in_flight, 1);
   return descriptors_needed(in_flight, server_here);
 }
 

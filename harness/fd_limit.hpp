@@ -24,7 +24,7 @@ class descriptor_limit_error : public std::runtime_error {
 std::size_t descriptors_needed(std::size_t in_flight, bool server_in_process);
 
 // descriptors_needed for a chapter run: min(N, --max-in-flight) in flight (one
-// with --http2: a single connection carries them all), and
+// with --http2 to our server: a single connection carries them all), and
 // the bundled server in this process unless --url or --urls points elsewhere.
 std::size_t descriptors_for(const run_options& options,
                             std::size_t in_flight_at_most = 0);

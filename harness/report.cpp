@@ -123,7 +123,8 @@ void print_http2(std::ostream& out, const run_result& result) {
   out << "  http/2       " << answers << " of " << result.records.size()
       << " answers came over HTTP/2";
   if (m.server_connections && m.server_streams) {
-    out << "; the server saw " << *m.server_streams << " streams on "
+    out << "; the server saw " << *m.server_streams
+        << (*m.server_streams == 1 ? " stream on " : " streams on ")
         << *m.server_connections
         << (*m.server_connections == 1 ? " connection" : " connections");
   }
@@ -133,8 +134,8 @@ void print_http2(std::ostream& out, const run_result& result) {
                     [](const request_record& r) { return r.http_major != 0; }));
   if (answers < answered) {
     out << "  fell back    " << answered - answers
-        << " answers came over HTTP/1.1: their transfers did not join the HTTP/2 "
-           "connection (it was full, or gone) and opened their own "
+        << " answers came over HTTP/1.1: their streams were refused, or lost their "
+           "HTTP/2 connection, and libcurl retried them over HTTP/1.1 "
            "(03_curl_multi/README.md, \"One connection, N streams\")\n";
   } else if (m.server_connections && *m.server_connections > 1 &&
              result.records.size() > 1) {

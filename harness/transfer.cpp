@@ -133,10 +133,11 @@ void multiplex(CURLM* multi, std::size_t streams) {
                              curl_multi_strerror(code));
   }
   // One connection a host: a transfer that finds it full waits for a stream
-  // to end instead of opening another. libcurl 7.88 counts a new connection
-  // as full at 100 streams until the server's SETTINGS arrive, and PIPEWAIT
-  // stops waiting at full (curl PR #10456, fixed in 8.0.0): without this,
-  // transfers added in that moment opened connections of their own.
+  // to end instead of opening another. libcurl counts a new connection as
+  // full at 100 streams until the server's SETTINGS arrive (every version),
+  // and PIPEWAIT does not wait for a full one: without this, transfers added
+  // in that moment opened connections of their own (on 7.88 one each, curl
+  // PR #10456; since 8.0.0 they share a second one).
   if (CURLMcode code = curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
       code != CURLM_OK) {
     throw std::runtime_error(

@@ -108,6 +108,7 @@ void use_http2(CURL* easy, h2_role role);
 // more than one connection a host. Past the server's own stream limit, the
 // transfers then wait for a stream to end, in waves as with --max-in-flight.
 // The price: a host that does not speak HTTP/2 gets one request at a time.
+// All of this works on libcurl 7.88 (Debian 12) and on later versions.
 void multiplex(CURLM* multi, std::size_t streams);
 
 void throw_curl_error(const char* what, CURLcode code);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -54,7 +55,8 @@ struct connection {
   std::string origin;
   steady::time_point accepted = steady::now();
   bool first_request = true;  // its queueing delay is measured from `accepted`
-  bool carried = false;  // a counted request began on it (/stats: connections_opened)
+  // The reset it was last counted after (/stats: connections_opened).
+  std::uint64_t counted_in = request_stats::never_counted;
   state now = state::reading_head;
   std::size_t scanned = 0;    // bytes of the head already parsed as incomplete
   bool head_started = false;  // the request timer runs from the head's first byte

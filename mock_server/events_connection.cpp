@@ -205,7 +205,7 @@ void begin_request(connection& c) {
   c.queue_ms = queue_ms.value_or(0);
   if (c.plan.counted) {
     engine.stats().begin(c.plan.route, queue_ms);
-    if (!std::exchange(c.carried, true)) engine.stats().connection_carried_first(false);
+    engine.stats().count_connection(c.counted_in, /*h2=*/false);
   }
   c.in_flight = c.plan.counted;
   if (c.plan.hang) return;  // only the client leaving, or a stop, ends it

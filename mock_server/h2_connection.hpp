@@ -70,11 +70,14 @@ struct h2_session {
   event* idle = nullptr;     // no stream open: closed (GOAWAY) after the idle timeout
   event* flush = nullptr;    // activated to send what nghttp2 has queued, once a turn
   bool first_stream = true;  // its queueing delay is measured from the accept
-  bool carried = false;      // a counted stream began on it (/stats: connections_opened)
+  // The reset it was last counted after (/stats: connections_opened).
+  std::uint64_t counted_in = request_stats::never_counted;
   // Rapid reset (CVE-2023-44487): RST_STREAMs received in the current second.
   std::chrono::steady_clock::time_point resets_since{};
   int resets = 0;
-  std::list<h2_stream> streams;  // declared after `ng`: freed before it
+  // Freed after `ng` (h2_session_free): safe, since freeing a stream never
+  // touches nghttp2, and nghttp2_session_del calls none of our callbacks.
+  std::list<h2_stream> streams;
 };
 
 // The connection's input starts with the preface: serve it as HTTP/2 from

@@ -147,7 +147,7 @@ void dispatch(h2_stream& s) {
   if (s.plan.counted) {
     engine.stats().begin(s.plan.route, queue_ms);
     engine.stats().stream_opened();
-    if (!std::exchange(h.carried, true)) engine.stats().connection_carried_first(true);
+    engine.stats().count_connection(h.counted_in, /*h2=*/true);
   }
   s.in_flight = s.plan.counted;
   if (s.plan.hang) return;  // only the client resetting it, or a stop, ends it
@@ -163,6 +163,7 @@ void on_stream_timer(evutil_socket_t, short, void* arg) {
     switch (s.now) {
       case state::reading:
         if (!s.headers_done) {  // a header block that never ends: the whole
+          engine_of(s).stats().note_refused();
           nghttp2_session_terminate_session(s.session->ng, NGHTTP2_ENHANCE_YOUR_CALM);
           return schedule_flush(*s.session);  // connection waits on it
         }

@@ -76,6 +76,23 @@ class h2_test : public ::testing::Test {
   int fds_before_ = 0;
 };
 
+// A connection that outlives a reset is counted again by its next request:
+// the counts after a reset describe what came after it.
+TEST_F(h2_test, a_connection_that_outlives_a_reset_is_counted_again) {
+  auto& s = start();
+  h2_client c(s.port());
+  c.submit("/get");
+  ASSERT_TRUE(c.run(5));
+  s.reset_stats();
+  const auto id = c.submit("/get");
+  ASSERT_TRUE(c.run(5));
+  EXPECT_EQ(c.response(id).status, 200);
+  const auto stats = s.stats();
+  EXPECT_EQ(stats.connections_opened, 1U);
+  EXPECT_EQ(stats.h2_connections_opened, 1U);
+  EXPECT_EQ(stats.streams, 1U);
+}
+
 TEST_F(h2_test, streams_of_one_connection_are_in_flight_at_once) {
   auto& s = start();
   h2_client c(s.port());

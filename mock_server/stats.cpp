@@ -54,8 +54,10 @@ void request_stats::connection_closed() {
   --connections_;
 }
 
-void request_stats::connection_carried_first(bool h2) {
+void request_stats::count_connection(std::uint64_t& counted_in, bool h2) {
   const std::scoped_lock lock(mutex_);
+  if (counted_in == resets_) return;  // counted since the last reset already
+  counted_in = resets_;
   ++connections_opened_;
   if (h2) ++h2_connections_opened_;
 }
@@ -121,6 +123,7 @@ void request_stats::reset() {
   connections_opened_ = 0;
   h2_connections_opened_ = 0;
   streams_ = 0;
+  ++resets_;  // every open connection is counted again at its next request
   sequences_.clear();
 }
 

@@ -28,10 +28,14 @@ class request_stats {
   void note_internal_error();
   void connection_opened();  // accepted, either engine, either protocol
   void connection_closed();
-  // A connection's first counted request began (`h2`: as a stream). /stats
-  // counts connections at their first counted request, not at accept, so that
-  // a client asking for /stats adds no connection to the run it measures.
-  void connection_carried_first(bool h2);
+  // A counted request began on a connection (`h2`: as a stream). /stats
+  // counts a connection at its first counted request since the start or the
+  // last reset, not at accept, so that a client asking for /stats adds no
+  // connection to the run it measures. `counted_in` is the connection's own
+  // note of the reset it was last counted after (start it at never_counted):
+  // a connection that outlives a reset is counted again by its next request.
+  void count_connection(std::uint64_t& counted_in, bool h2);
+  static constexpr std::uint64_t never_counted = UINT64_MAX;
   void stream_opened();  // an HTTP/2 stream carried a counted request
   void set_worker_threads(int count);
 
@@ -67,6 +71,7 @@ class request_stats {
   std::uint64_t internal_errors_ = 0;
   std::int64_t connections_ = 0;
   std::uint64_t connections_opened_ = 0;
+  std::uint64_t resets_ = 0;  // reset() calls: what count_connection compares
   std::uint64_t h2_connections_opened_ = 0;
   std::uint64_t streams_ = 0;
   std::map<std::pair<std::string, std::uint64_t>, std::uint64_t> sequences_;

@@ -56,7 +56,8 @@ class connection {
   int fd_;
   connection_context& c_;
   std::string origin_;
-  bool carried_ = false;    // a counted request began on it (/stats: connections_opened)
+  // The reset it was last counted after (/stats: connections_opened).
+  std::uint64_t counted_in_ = request_stats::never_counted;
   std::string in_;          // received, not yet read: a pipelined request waits here
   bool peer_done_ = false;  // the client half-closed: answer what it sent, then close
   bool refused_ = false;
@@ -171,7 +172,7 @@ bool connection::answer(const request_head& head, std::optional<double> queue_ms
   }
   if (plan.counted) {
     c_.stats.begin(plan.route, queue_ms);
-    if (!std::exchange(carried_, true)) c_.stats.connection_carried_first(false);
+    c_.stats.count_connection(counted_in_, /*h2=*/false);
   }
   in_flight request{c_, std::move(plan), held};
   return carry_out(request, head, queue_ms.value_or(0)) == outcome::keep_open;
