@@ -39,30 +39,32 @@ class timeout_error : public std::runtime_error {
 // asyncio.wait_for, Asio's way: the request and a timer race in a parallel
 // group. wait_for_one: when either ends, the group cancels the other through
 // its cancellation slot, and completes once both have ended. So a request
-// that loses has really left (its socket closed) before we report it.
-awaitable<request_record> with_timeout(std::string url, double timeout_s) {
+// that loses has really left (its socket closed) before we report it. The
+// one step the slot cannot stop is a name lookup (Boost 1.81's resolver
+// ignores it): http_get stops waiting for it, and the lookup ends on its own.
+awaitable<void> with_timeout(std::string url, double timeout_s, request_record& r) {
   const auto executor = co_await asio::this_coro::executor;
   asio::steady_timer timer{executor,
                            std::chrono::duration_cast<asio::steady_timer::duration>(
                                std::chrono::duration<double>(timeout_s))};
-  auto [order, failure, record, timer_error] =
+  auto [order, failure, timer_error] =
       co_await experimental::make_parallel_group(
-          asio::co_spawn(executor, http_get(std::move(url)), asio::deferred),
+          asio::co_spawn(executor, http_get(std::move(url), r), asio::deferred),
           timer.async_wait(asio::deferred))
           .async_wait(experimental::wait_for_one(), asio::use_awaitable);
   if (order[0] == 1) throw timeout_error{timeout_s};  // the timer ended first
   if (failure) std::rethrow_exception(failure);
-  co_return record;
 }
 // [/snippet]
 
-// One request: the record says how it went, whatever happened.
+// One request: the record says how it went, whatever happened. It lives in
+// this frame, which outlives the request (with_timeout waits for it to end).
 awaitable<request_record> fetch_one(std::size_t index, std::string url, double timeout_s,
                                     const harness::run_clock& clock) {
   const double start_s = clock.now_s();
   request_record r;
   try {
-    r = co_await with_timeout(url, timeout_s);
+    co_await with_timeout(url, timeout_s, r);
   } catch (const std::runtime_error& e) {  // timed out, bad URL, refused, ...
     r.error = e.what();
   }  // a logic_error (a bug of ours) is not a failed request: it propagates
@@ -108,6 +110,7 @@ awaitable<std::vector<request_record>> gather(std::vector<std::string> urls, set
   const std::size_t workers = std::min(n, how.max_in_flight.value_or(n));
   const auto executor = co_await asio::this_coro::executor;
 
+  // The type of one deferred co_spawn of a worker, for the vector of them.
   using spawned = decltype(asio::co_spawn(executor, worker(work), asio::deferred));
   std::vector<spawned> started;
   for (std::size_t w = 0; w < workers; ++w)

@@ -24,8 +24,9 @@ struct settings {
 // Every URL, on one thread: an io_context runs the workers until the last
 // request has ended. One record per URL, in order, never throws for a failed
 // request (the failure is in its record: "timed out after 0.2 s", "HTTP 500",
-// "connect to 127.0.0.1:9: Connection refused", "bad URL ..."). Rethrows here,
-// on the caller's side, anything else a coroutine threw (a bug, bad_alloc).
+// "connect to 127.0.0.1:9: Connection refused", "resolve nosuch.invalid: ...",
+// "bad URL ..."). Rethrows here, on the caller's side, anything else a
+// coroutine threw (a bug, bad_alloc).
 std::vector<harness::request_record> fetch_all(std::vector<std::string> urls,
                                                settings how,
                                                const harness::run_clock& clock);

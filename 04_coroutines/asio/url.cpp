@@ -22,6 +22,12 @@ bool is_port(std::string_view text) {
          value <= 65535;
 }
 
+// An IPv6 address goes in brackets wherever a port may follow it.
+std::string bracketed_host(const http_url& url) {
+  const bool ipv6 = url.host.find(':') != std::string::npos;
+  return ipv6 ? "[" + url.host + "]" : url.host;
+}
+
 }  // namespace
 
 http_url parse_http_url(std::string_view url) {
@@ -29,8 +35,11 @@ http_url parse_http_url(std::string_view url) {
   if (url.starts_with("https://"))
     refuse(url, "https is not supported by this client (Beast without TLS): use http://");
   if (!url.starts_with(scheme)) refuse(url, "expected http://HOST[:PORT]/PATH");
+  if (std::ranges::any_of(url, [](unsigned char c) { return c <= ' ' || c == 0x7f; }))
+    refuse(url, "a space or a control character (percent-encode it: %20)");
 
-  const std::string_view rest = url.substr(scheme.size());
+  // The #fragment is the browser's business: it is never sent to the server.
+  const std::string_view rest = url.substr(0, url.find('#')).substr(scheme.size());
   const std::size_t slash = std::min(rest.find_first_of("/?"), rest.size());
   std::string_view authority = rest.substr(0, slash);
   http_url parsed;
@@ -67,11 +76,12 @@ http_url parse_http_url(std::string_view url) {
   return parsed;
 }
 
+std::string host_and_port(const http_url& url) {
+  return bracketed_host(url) + ":" + url.port;
+}
+
 std::string host_header(const http_url& url) {
-  const bool ipv6 = url.host.find(':') != std::string::npos;
-  std::string host = ipv6 ? "[" + url.host + "]" : url.host;
-  if (url.port != "80") host += ":" + url.port;
-  return host;
+  return url.port == "80" ? bracketed_host(url) : host_and_port(url);
 }
 
 }  // namespace inflight::ch04_asio

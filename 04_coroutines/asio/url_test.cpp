@@ -28,6 +28,19 @@ TEST(parse_http_url, reads_an_ipv6_address_in_brackets) {
   EXPECT_EQ(url.host, "::1");
   EXPECT_EQ(url.port, "9000");
   EXPECT_EQ(host_header(url), "[::1]:9000");
+  EXPECT_EQ(host_and_port(url), "[::1]:9000");
+  EXPECT_EQ(host_header(parse_http_url("http://[::1]/")), "[::1]");
+  EXPECT_EQ(host_and_port(parse_http_url("http://example.com/")), "example.com:80");
+}
+
+TEST(parse_http_url, leaves_the_fragment_out_of_the_target) {
+  EXPECT_EQ(parse_http_url("http://127.0.0.1:8080/delay/1?x=2#top").target,
+            "/delay/1?x=2");
+  EXPECT_EQ(parse_http_url("http://127.0.0.1/get#a?b/c").target, "/get");
+  const auto url = parse_http_url("http://example.com#top");
+  EXPECT_EQ(url.host, "example.com");
+  EXPECT_EQ(url.port, "80");
+  EXPECT_EQ(url.target, "/");
 }
 
 TEST(parse_http_url, refuses_what_it_cannot_fetch_naming_the_url_and_why) {
@@ -41,6 +54,12 @@ TEST(parse_http_url, refuses_what_it_cannot_fetch_naming_the_url_and_why) {
       {"http://127.0.0.1:0/get", "the port must be 1 to 65535, got '0'"},
       {"http://user:pw@127.0.0.1/get", "user names and passwords"},
       {"http://[::1/get", "no ']'"},
+      {"http://127.0.0.1/a b", "a space or a control character"},
+      {"http://127.0.0.1/a\tb", "a space or a control character"},
+      {"http://127.0.0.1/get\r\nX-Injected: 1", "a space or a control character"},
+      {"http://127.0.0.1/\x7f", "a space or a control character"},
+      {"http://exa mple.com/", "a space or a control character"},
+      {"http://127.0.0.1/get#a b", "a space or a control character"},
   };
   for (const auto& [url, why] : cases) {
     try {
