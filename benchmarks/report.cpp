@@ -146,8 +146,45 @@ std::vector<series> lines(const std::vector<row>& rows, double (*y)(const json&)
   return out;
 }
 
+// The peers' lines: one JSON object each, in the order they ran.
+std::vector<json> read_peers(const fs::path& file) {
+  std::vector<json> lines;
+  std::ifstream in{file};
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(json::parse(line));
+  }
+  return lines;
+}
+
+// The peers as chart lines beside models_bench's rows (wall, CPU per request,
+// peak RSS against N), so one picture compares every model with what a user
+// would pick instead. A run that failed or skipped adds no point.
+std::vector<std::vector<series>> peer_lines(const std::vector<json>& peers) {
+  std::vector<std::vector<series>> charts(3);
+  for (const json& p : peers) {
+    if (p.contains("skipped") || p.contains("error") || !p.contains("requests")) continue;
+    const double n = p["requests"].get<double>();
+    if (n <= 0 || p.value("ok", 0) != p["requests"].get<int>()) continue;
+    const double values[] = {p["wall_s"].get<double>(),
+                             p["cpu_s"].get<double>() / n * 1e6,
+                             p["peak_rss_kb"].get<double>() / 1024};
+    // "Node http2, one session, Promise.all" -> "peer: Node http2": the legend
+    // has room for a short name; the peers' table has the long one.
+    const std::string model = p.value("model", "?");
+    const std::string name = "peer: " + model.substr(0, model.find(','));
+    for (std::size_t k = 0; k < charts.size(); ++k) {
+      auto& lines = charts[k];
+      auto it = std::find_if(lines.begin(), lines.end(),
+                             [&](const series& s) { return s.name == name; });
+      if (it == lines.end()) it = lines.insert(lines.end(), series{name, {}});
+      if (values[k] > 0) it->points.emplace_back(n, values[k]);
+    }
+  }
+  return charts;
+}
+
 // The Python and Node programs of the original lesson, one JSON line each.
-void peers(std::ostream& md, const fs::path& file) {
+void peers(std::ostream& md, const std::vector<json>& lines) {
   md << "\n## Peers\n\nThe original lesson's programs, run by `scripts/benchmark.sh` "
         "against the same server (events engine) with the same `/delay/1` workload: "
         "Python's blocking `requests` loop, Python's asyncio + aiohttp `gather`, and "
@@ -156,10 +193,7 @@ void peers(std::ostream& md, const fs::path& file) {
         "client floor: `-c 1 -m N`, every request a stream of one connection).\n\n"
      << "| program | N | wall | CPU | peak RSS | ok |\n| --- | ---: | ---: | ---: | ---: "
         "| ---: |\n";
-  std::ifstream in{file};
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty()) continue;
-    const json p = json::parse(line);
+  for (const json& p : lines) {
     md << "| " << p.value("model", "?") << " | ";
     if (p.contains("skipped") || p.contains("error")) {
       md << "| skipped: " << p.value("skipped", p.value("error", "")) << " | | | |\n";
@@ -209,9 +243,15 @@ int main(int argc, char** argv) {
         "ready among N waiting, the case where `curl_multi_perform`'s walk over every "
         "transfer costs and `socket_action` does not. With `/delay/1` (models_bench) "
         "the answers arrive together and the two cost about the same.\n";
+  // The peers first: their lines join models_bench's charts.
+  std::vector<json> peer_runs;
+  for (int i = 2; i < argc; ++i) {
+    if (fs::path(argv[i]).extension() == ".jsonl") peer_runs = read_peers(argv[i]);
+  }
+  const auto peer_charts = peer_lines(peer_runs);
   for (int i = 2; i < argc; ++i) {
     if (fs::path(argv[i]).extension() == ".jsonl") {
-      peers(md, argv[i]);
+      peers(md, peer_runs);
       continue;
     }
     std::ifstream in{argv[i]};
@@ -243,9 +283,12 @@ int main(int argc, char** argv) {
                               "client peak RSS (MiB)"};
     for (std::size_t k = 0; k < std::size(charts); ++k) {
       const std::string file = "charts/" + suite + "_" + charts[k].first + ".svg";
+      auto lines_k = charts[k].second;
+      if (suite == "models_bench") {  // every model beside the peers
+        lines_k.insert(lines_k.end(), peer_charts[k].begin(), peer_charts[k].end());
+      }
       std::ofstream{out_dir / file} << inflight::bench::log_log_chart(
-          suite + ": " + y_labels[k] + " vs N", "N (requests)", y_labels[k],
-          charts[k].second);
+          suite + ": " + y_labels[k] + " vs N", "N (requests)", y_labels[k], lines_k);
       md << "\n![" << y_labels[k] << "](" << file << ")\n";
     }
   }

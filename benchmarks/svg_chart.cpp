@@ -7,8 +7,8 @@
 namespace inflight::bench {
 namespace {
 
-constexpr double width = 720, height = 440;
-constexpr double left = 80, right = 190, top = 40, bottom = 60;  // margins
+constexpr double width = 780, height = 440;
+constexpr double left = 80, right = 250, top = 40, bottom = 60;  // margins
 const char* const colours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
                                "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
 
@@ -63,18 +63,21 @@ std::string log_log_chart(const std::string& title, const std::string& x_label,
       << ") rotate(-90)\" text-anchor=\"middle\">" << y_label << "</text>\n";
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const char* colour = colours[i % std::size(colours)];
+    // Past the palette, the colours come round again dashed: 16 lines stay apart.
+    const std::string dash =
+        i >= std::size(colours) ? " stroke-dasharray=\"6,3\"" : std::string();
     std::string points;
     for (const auto& [x, y] : lines[i].points) {
       points += label(px(x)) + "," + label(py(y)) + " ";
       svg << "<circle cx=\"" << px(x) << "\" cy=\"" << py(y) << "\" r=\"3\" fill=\""
           << colour << "\"/>\n";
     }
-    svg << "<polyline fill=\"none\" stroke=\"" << colour
-        << "\" stroke-width=\"2\" points=\"" << points << "\"/>\n";
+    svg << "<polyline fill=\"none\" stroke=\"" << colour << "\"" << dash
+        << " stroke-width=\"2\" points=\"" << points << "\"/>\n";
     const double ly = top + 10 + 20 * static_cast<double>(i);
     svg << "<line x1=\"" << width - right + 12 << "\" y1=\"" << ly << "\" x2=\""
-        << width - right + 32 << "\" y2=\"" << ly << "\" stroke=\"" << colour
-        << "\" stroke-width=\"2\"/>\n<text x=\"" << width - right + 38 << "\" y=\""
+        << width - right + 32 << "\" y2=\"" << ly << "\" stroke=\"" << colour << "\""
+        << dash << " stroke-width=\"2\"/>\n<text x=\"" << width - right + 38 << "\" y=\""
         << ly + 4 << "\">" << lines[i].name << "</text>\n";
   }
   svg << "</svg>\n";
