@@ -162,11 +162,21 @@ struct connection::in_flight {
 // One request: route it, carry its plan out, count it. False: close.
 bool connection::answer(const request_head& head, std::optional<double> queue_ms) {
   // The budget that is left goes to the router, which refuses a body too big
-  // for it before building it; take() settles a race with another thread.
-  auto plan = route({head.method, head.target, head.headers, origin_, head.version},
-                    c_.stats, c_.options, c_.budget.left());
-  const auto held = head.method == "HEAD" ? 0 : plan.length;
-  if (plan.refused || !c_.budget.take(held)) {
+  // for it before building it, and what the plan holds is taken before another
+  // thread routes (answer_budget::routing).
+  reply plan;
+  const auto held_by = [&head](const reply& r) {
+    return head.method == "HEAD" ? 0 : r.length;
+  };
+  bool taken = false;
+  {
+    const std::scoped_lock lock(c_.budget.routing());
+    plan = route({head.method, head.target, head.headers, origin_, head.version},
+                 c_.stats, c_.options, c_.budget.left());
+    taken = !plan.refused && c_.budget.take(held_by(plan));
+  }
+  const auto held = held_by(plan);
+  if (!taken) {
     refuse(503, busy_error(c_.options));
     return false;
   }
