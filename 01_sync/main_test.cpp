@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/test_support/command.hpp"
+#include "harness/test_support/http2_runs.hpp"
 #include "harness/test_support/result_schema.hpp"
 #include "harness/test_support/server_fixture.hpp"
 
@@ -35,16 +36,7 @@ TEST(sync_main, json_is_only_the_result_object) {
 // One request at a time is one stream at a time: HTTP/2 changes the
 // connection's framing, not the waiting.
 TEST(sync_main, http2_runs_one_stream_at_a_time_on_one_connection) {
-  const auto run = run_command(
-      CH01_EXECUTABLE, {"--requests", "4", "--delay", "0.05", "--http2", "--json"});
-  EXPECT_EQ(run.exit_status, 0) << run.err;
-  const auto result = nlohmann::json::parse(run.out);
-  EXPECT_EQ(result["ok"], 4);
-  EXPECT_EQ(result["server_peak_in_flight"], 1);
-  EXPECT_EQ(result["server_connections"], 1);
-  EXPECT_EQ(result["server_streams"], 4);
-  EXPECT_EQ(result["http2_answers"], 4);
-  EXPECT_GE(result["wall_s"].get<double>(), 4 * 0.05);
+  test_support::expect_http2_on_one_connection(CH01_EXECUTABLE, "01_sync", 4, 0.05, 1);
 }
 
 TEST(sync_main, http2_with_fresh_handles_opens_a_connection_each) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/test_support/command.hpp"
+#include "harness/test_support/http2_runs.hpp"
 #include "harness/test_support/result_schema.hpp"
 #include "harness/test_support/trace_runs.hpp"
 #include "mock_server/server.hpp"
@@ -47,29 +48,15 @@ TEST(curl_multi_main, max_in_flight_is_the_servers_peak) {
 // all of them streams of one connection.
 TEST(curl_multi_main, http2_puts_every_request_on_one_connection_with_either_driver) {
   for (const char* driver : {"poll", "socket"}) {
-    const auto run = run_command(
-        CH03_EXECUTABLE,
-        {"--requests", "50", "--delay", "0.2", "--driver", driver, "--http2", "--json"});
-    EXPECT_EQ(run.exit_status, 0) << run.err;
-    const auto result = nlohmann::json::parse(run.out);
-    test_support::expect_result_schema(result, "03_curl_multi");
-    EXPECT_EQ(result["ok"], 50) << driver;
-    EXPECT_EQ(result["server_peak_in_flight"], 50) << driver;
-    EXPECT_EQ(result["server_connections"], 1) << driver;
-    EXPECT_EQ(result["server_streams"], 50) << driver;
-    EXPECT_EQ(result["http2_answers"], 50) << driver;
+    SCOPED_TRACE(driver);
+    test_support::expect_http2_on_one_connection(CH03_EXECUTABLE, "03_curl_multi", 50,
+                                                 0.2, 50, {"--driver", driver});
   }
 }
 
 TEST(curl_multi_main, http2_with_max_in_flight_keeps_k_streams_on_one_connection) {
-  const auto run =
-      run_command(CH03_EXECUTABLE, {"--requests", "12", "--delay", "0.05",
-                                    "--max-in-flight", "4", "--http2", "--json"});
-  EXPECT_EQ(run.exit_status, 0) << run.err;
-  const auto result = nlohmann::json::parse(run.out);
-  EXPECT_EQ(result["server_peak_in_flight"], 4);
-  EXPECT_EQ(result["server_connections"], 1);
-  EXPECT_EQ(result["server_streams"], 12);
+  test_support::expect_http2_on_one_connection(CH03_EXECUTABLE, "03_curl_multi", 12, 0.05,
+                                               4, {"--max-in-flight", "4"});
 }
 
 // The server's stream limit (SETTINGS_MAX_CONCURRENT_STREAMS) works like

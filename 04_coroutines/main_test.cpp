@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/test_support/command.hpp"
+#include "harness/test_support/http2_runs.hpp"
 #include "harness/test_support/result_schema.hpp"
 #include "harness/test_support/server_fixture.hpp"
 #include "harness/test_support/trace_runs.hpp"
@@ -32,16 +33,8 @@ TEST(coroutines_main, json_shows_all_in_flight_on_one_thread) {
 }
 
 TEST(coroutines_main, http2_puts_every_request_on_one_connection) {
-  const auto run = run_command(
-      CH04_EXECUTABLE, {"--requests", "50", "--delay", "0.2", "--http2", "--json"});
-  EXPECT_EQ(run.exit_status, 0) << run.err;
-  const auto result = nlohmann::json::parse(run.out);
-  test_support::expect_result_schema(result, "04_coroutines");
-  EXPECT_EQ(result["ok"], 50);
-  EXPECT_EQ(result["server_peak_in_flight"], 50);
-  EXPECT_EQ(result["server_connections"], 1);
-  EXPECT_EQ(result["server_streams"], 50);
-  EXPECT_EQ(result["http2_answers"], 50);
+  test_support::expect_http2_on_one_connection(CH04_EXECUTABLE, "04_coroutines", 50, 0.2,
+                                               50);
 }
 
 TEST(coroutines_main, http2_with_a_demo_is_refused) {
