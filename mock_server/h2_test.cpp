@@ -36,8 +36,7 @@ using client::h2_raw;
 const std::string preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 constexpr std::uint8_t DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, PING = 6,
                        GOAWAY = 7;
-constexpr std::uint32_t PROTOCOL_ERROR = 1, REFUSED_STREAM = 7, CANCEL = 8,
-                        ENHANCE_YOUR_CALM = 11;
+constexpr std::uint32_t REFUSED_STREAM = 7, CANCEL = 8, ENHANCE_YOUR_CALM = 11;
 
 class h2_test : public ::testing::Test {
  protected:
