@@ -72,5 +72,11 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq >/dev/null
+# A machine that never ran apt-get update knows no package yet: choose the
+# Boost package again now that the lists are there.
+if [[ "$boost" == libboost1.81-dev ]] && ! apt-cache show "$boost" >/dev/null 2>&1 &&
+   apt-cache show libboost1.83-dev >/dev/null 2>&1; then
+  missing=("${missing[@]/#libboost1.81-dev/libboost1.83-dev}")
+fi
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "setup: done" >&2
