@@ -149,7 +149,10 @@ void measure(benchmark::State& state, server_process& server, const workload& wo
       threads.insert(r.thread);
       if (!r.ok() && failed++ == 0) first_error = r.error;
     }
-    const auto peak = stats ? (*stats)["peak_in_flight"].get<std::int64_t>() : -1;
+    const auto count = [&stats](const char* name) {
+      return stats ? harness::stats_count(*stats, name).value_or(-1) : std::int64_t{-1};
+    };
+    const auto peak = count("peak_in_flight");
     const auto n = static_cast<double>(work.requests);
     state.counters["requests_per_s"] = n / wall_s;
     state.counters["cpu_per_request_us"] = cpu_s / n * 1e6;
@@ -160,8 +163,7 @@ void measure(benchmark::State& state, server_process& server, const workload& wo
     state.counters["server_peak"] = static_cast<double>(peak);
     state.counters["queue_p99_ms"] =
         stats ? (*stats)["queue_ms"]["p99"].get<double>() : -1;
-    const auto connections =
-        stats ? stats->value("connections_opened", std::int64_t{-1}) : std::int64_t{-1};
+    const auto connections = count("connections_opened");
     state.counters["connections"] = static_cast<double>(connections);
     state.ResumeTiming();
 

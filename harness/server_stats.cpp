@@ -49,14 +49,16 @@ std::optional<nlohmann::json> read_server_stats(const std::string& base_url) {
   return stats;
 }
 
+std::optional<std::int64_t> stats_count(const nlohmann::json& stats, const char* name) {
+  const auto found = stats.find(name);
+  if (found == stats.end() || !found->is_number_integer()) return std::nullopt;
+  return found->get<std::int64_t>();
+}
+
 std::optional<std::int64_t> read_server_peak(const std::string& base_url) {
-  const auto found = read_server_stats(base_url);
-  if (!found) return std::nullopt;
-  const auto& stats = *found;
-  if (!stats.contains("peak_in_flight") || !stats["peak_in_flight"].is_number_integer()) {
-    return std::nullopt;
-  }
-  return stats["peak_in_flight"].get<std::int64_t>();
+  const auto stats = read_server_stats(base_url);
+  if (!stats) return std::nullopt;
+  return stats_count(*stats, "peak_in_flight");
 }
 
 }  // namespace inflight::harness

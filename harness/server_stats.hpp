@@ -22,4 +22,8 @@ std::optional<std::int64_t> read_server_peak(const std::string& base_url);
 // nullopt when there is no /stats or its answer is not a JSON object.
 std::optional<nlohmann::json> read_server_stats(const std::string& base_url);
 
+// One count of such an object ("peak_in_flight", "connections_opened", ...);
+// nullopt when it is missing or not a whole number (an older server).
+std::optional<std::int64_t> stats_count(const nlohmann::json& stats, const char* name);
+
 }  // namespace inflight::harness

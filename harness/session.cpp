@@ -60,14 +60,9 @@ int session::finish(const model_info& model, std::vector<request_record> records
   measured.server_in_process = server_ != nullptr;
   if (stats_known_) {
     if (const auto stats = read_server_stats(server_url_)) {
-      const auto count = [&stats](const char* name) -> std::optional<std::int64_t> {
-        const auto found = stats->find(name);
-        if (found == stats->end() || !found->is_number_integer()) return std::nullopt;
-        return found->get<std::int64_t>();
-      };
-      measured.server_peak_in_flight = count("peak_in_flight");
-      measured.server_connections = count("connections_opened");
-      measured.server_streams = count("streams");
+      measured.server_peak_in_flight = stats_count(*stats, "peak_in_flight");
+      measured.server_connections = stats_count(*stats, "connections_opened");
+      measured.server_streams = stats_count(*stats, "streams");
     }
   }
 
