@@ -4,6 +4,9 @@
 #   scripts/setup.sh --peers  also Python (requests, aiohttp), Node and h2load,
 #                             for the benchmark's side-by-side with the original
 #                             lesson and its HTTP/2 floor
+#   scripts/setup.sh --browser
+#                             also headless Chromium, for the dashboard's test
+#                             in a real browser (CI asks for it)
 # Idempotent: when everything is present it prints nothing and exits 0.
 # When it cannot install (not root and no password-less sudo) it prints the
 # exact command to run and exits 1.
@@ -22,12 +25,16 @@ debian_packages=(
   clang                                 # the clang preset, and mock_server's fuzzer
   libclang-rt-dev                       # the fuzzer's libFuzzer
 )
-if [[ "${1:-}" == "--peers" ]]; then
-  debian_packages+=(python3-requests python3-aiohttp nodejs nghttp2-client)
-elif [[ $# -gt 0 ]]; then
-  echo "usage: scripts/setup.sh [--peers]" >&2
-  exit 2
-fi
+for option in "$@"; do
+  case "$option" in
+    --peers) debian_packages+=(python3-requests python3-aiohttp nodejs nghttp2-client) ;;
+    # A font, so that the screenshot's text is text (Chromium itself only
+    # recommends one).
+    --browser) debian_packages+=(chromium fonts-dejavu-core) ;;
+    *) echo "usage: scripts/setup.sh [--peers] [--browser]" >&2
+       exit 2 ;;
+  esac
+done
 # Boost (Asio and Beast, header-only) for 04's Asio twin: about 10 MB to
 # download, 155 MB installed. Debian 12 has 1.81; Ubuntu 24.04 has 1.83.
 boost=libboost1.81-dev
