@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <string_view>
 
 namespace inflight::mock {
@@ -10,14 +11,27 @@ std::string usage() {
   return "usage: mock_server [--host 127.0.0.1] [--port 8080 | 0 for any]\n"
          "                   [--engine threads|events] [--threads N] [--max-delay S]\n"
          "                   [--max-concurrent-streams N] [--quiet] [--help]\n"
+         "                   [--no-room-limits] [--client-connections N]\n"
+         "                   [--client-rate N] [--client-bytes N]\n"
          "Serves /delay/{s}, /delay?ms=, /status/{code}, /bytes/{n}, /get, /drip,\n"
-         "/unstable, /hang, /stats and POST /stats/reset; see mock_server/README.md.\n"
+         "/unstable, /hang, /stats, POST /stats/reset and a live page, /dashboard;\n"
+         "see mock_server/README.md.\n"
          "The events engine also speaks HTTP/2 over cleartext (prior knowledge) on\n"
          "the same port; --max-concurrent-streams (default 16384) caps its streams\n"
-         "per connection.\n";
+         "per connection.\n"
+         "Serving a room (--host other than loopback, e.g. 0.0.0.0), each client\n"
+         "address may hold 1024 connections and 8 MiB of unread answers, and send\n"
+         "2000 requests a second; --client-* change one limit (0: none), also on\n"
+         "loopback; --no-room-limits lifts the three.\n";
 }
 
 namespace {
+
+// 127.0.0.0/8, ::1 and localhost: only this machine can connect.
+bool is_loopback(std::string_view host) {
+  return host.rfind("127.", 0) == 0 || host == "::1" || host == "[::1]" ||
+         host == "localhost";
+}
 
 template <typename T>
 bool parse_whole(std::string_view text, T& value) {
@@ -32,6 +46,9 @@ std::variant<server_options, cli_help, cli_error> parse_command_line(int argc,
                                                                      char** argv) {
   server_options options;
   options.quiet = false;
+  bool room_limits_wanted = true;
+  std::optional<int> client_connections, client_rate;
+  std::optional<std::size_t> client_bytes;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") return cli_help{};
@@ -39,9 +56,15 @@ std::variant<server_options, cli_help, cli_error> parse_command_line(int argc,
       options.quiet = true;
       continue;
     }
+    if (arg == "--no-room-limits") {
+      room_limits_wanted = false;
+      continue;
+    }
     const bool takes_value = arg == "--host" || arg == "--port" || arg == "--engine" ||
                              arg == "--threads" || arg == "--max-delay" ||
-                             arg == "--max-concurrent-streams";
+                             arg == "--max-concurrent-streams" ||
+                             arg == "--client-connections" || arg == "--client-rate" ||
+                             arg == "--client-bytes";
     if (!takes_value) return cli_error{"unknown argument '" + std::string(arg) + "'"};
     if (i + 1 >= argc) return cli_error{std::string(arg) + " needs a value"};
     const std::string_view value = argv[++i];
@@ -65,6 +88,16 @@ std::variant<server_options, cli_help, cli_error> parse_command_line(int argc,
       if (!parse_whole(value, options.threads) || options.threads < 1 ||
           options.threads > 100000)
         return cli_error{shown + ": expected a whole number from 1 to 100000"};
+    } else if (arg == "--client-connections" || arg == "--client-rate") {
+      int n = 0;
+      if (!parse_whole(value, n) || n < 0)
+        return cli_error{shown + ": expected a whole number, 0 for no limit"};
+      (arg == "--client-rate" ? client_rate : client_connections) = n;
+    } else if (arg == "--client-bytes") {
+      std::size_t n = 0;
+      if (!parse_whole(value, n))
+        return cli_error{shown + ": expected a number of bytes, 0 for no limit"};
+      client_bytes = n;
     } else if (arg == "--max-concurrent-streams") {
       auto& most = options.limits.max_concurrent_streams;
       if (!parse_whole(value, most) || most < 1)
@@ -76,6 +109,13 @@ std::variant<server_options, cli_help, cli_error> parse_command_line(int argc,
         return cli_error{shown + ": expected seconds from 0 to 3600"};
     }
   }
+  // A network: someone else's laptop may connect, so one address gets a share.
+  if (room_limits_wanted && !is_loopback(options.host))
+    options.limits = room_limits(options.limits);
+  auto& l = options.limits;
+  if (client_connections) l.max_connections_per_client = *client_connections;
+  if (client_rate) l.max_requests_per_second_per_client = *client_rate;
+  if (client_bytes) l.max_bytes_per_client = *client_bytes;
   return options;
 }
 

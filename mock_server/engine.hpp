@@ -12,7 +12,7 @@ namespace inflight::mock {
 class server::engine {
  public:
   engine(server_options options, const std::string& name)
-      : options_(std::move(options)), stats_(name) {}
+      : options_(std::move(options)), stats_(name, options_.limits) {}
   virtual ~engine() = default;
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;

@@ -131,6 +131,8 @@ void events_engine::on_accept(evconnlistener*, evutil_socket_t fd, sockaddr* add
     if (engine->connections_.size() > most)
       refuse_at_once(*c, "too many connections (this server's limit is " +
                              std::to_string(most) + "); try again later");
+    else if (!(c->client_counted = engine->stats_.client_connected(c->origin)))
+      refuse_at_once(*c, too_many_from(c->origin, engine->options_.limits));
   } catch (...) {
     engine->stats_.note_internal_error();
   }
@@ -158,8 +160,17 @@ void events_engine::on_resume_accepting(evutil_socket_t, short, void* self) {
   evconnlistener_enable(static_cast<events_engine*>(self)->listener_);
 }
 
+std::size_t events_engine::budget_left(const connection& c) const {
+  const auto left = options_.limits.max_bytes_in_flight - bytes_in_flight_;
+  if (options_.limits.max_bytes_per_client == 0) return left;
+  return std::min(left, stats_.client_bytes_left(c.origin));
+}
+
 bool events_engine::reserve(connection& c, std::size_t bytes) {
   if (bytes_in_flight_ + bytes > options_.limits.max_bytes_in_flight) return false;
+  if (options_.limits.max_bytes_per_client > 0 &&
+      !stats_.take_client_bytes(c.origin, bytes))
+    return false;
   bytes_in_flight_ += bytes;
   c.held += bytes;
   return true;
@@ -169,6 +180,8 @@ void events_engine::release(connection& c, std::size_t bytes) {
   bytes = std::min(bytes, c.held);
   c.held -= bytes;
   bytes_in_flight_ -= bytes;
+  if (options_.limits.max_bytes_per_client > 0 && bytes > 0)
+    stats_.give_back_client_bytes(c.origin, bytes);
 }
 
 std::unique_ptr<server::engine> make_events_engine(const server_options& options) {

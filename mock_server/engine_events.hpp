@@ -53,6 +53,7 @@ struct connection {
   bufferevent* bev = nullptr;
   event* timer = nullptr;  // what it means depends on the state: see on_timer()
   std::string origin;
+  bool client_counted = false;  // in its address's connections (client_table)
   steady::time_point accepted = steady::now();
   bool first_request = true;  // its queueing delay is measured from `accepted`
   // The reset it was last counted after (/stats: connections_opened).
@@ -93,10 +94,11 @@ class events_engine final : public server::engine {
   [[nodiscard]] const server_options& options() const { return options_; }
   [[nodiscard]] event_base* base() const { return base_; }
   request_stats& stats() { return stats_; }
-  [[nodiscard]] std::size_t budget_left() const {
-    return options_.limits.max_bytes_in_flight - bytes_in_flight_;
-  }
-  // Reserves `bytes` of the bytes-in-flight cap; false when they do not fit.
+  // What is left of the bytes-in-flight cap for an answer on `c`: serving a
+  // room, no more than its address's share (limits.hpp).
+  [[nodiscard]] std::size_t budget_left(const connection& c) const;
+  // Reserves `bytes` of the bytes-in-flight cap (and of the address's share);
+  // false when they do not fit.
   bool reserve(connection& c, std::size_t bytes);
   void release(connection& c, std::size_t bytes);
   void close(connection* c);  // frees it; an unanswered request is abandoned

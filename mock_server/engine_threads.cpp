@@ -31,6 +31,7 @@
 #include <thread>
 
 #include "mock_server/engine.hpp"
+#include "mock_server/routes.hpp"
 #include "mock_server/thread_pool.hpp"
 #include "mock_server/threads_connection.hpp"
 
@@ -112,7 +113,9 @@ class threads_engine final : public server::engine {
         listen_fd_(listen_on(options_)),
         port_(port_of(listen_fd_)),
         pool_(options_.threads, stats_, options_.quiet,
-              [this](int fd, double queue_ms) { serve(fd, queue_ms); }),
+              [this](int fd, const std::string& origin, double queue_ms) {
+                serve(fd, origin, queue_ms);
+              }),
         acceptor_([this] { accept_loop(); }) {
     return_large_blocks_to_the_system();
   }
@@ -136,10 +139,11 @@ class threads_engine final : public server::engine {
   void accept_loop();
   void accept_queued();
   void refuse(int fd);
-  void serve(int fd, double queue_ms) {
-    serve_connection(fd, queue_ms, context_);
+  void serve(int fd, const std::string& origin, double queue_ms) {
+    serve_connection(fd, origin, queue_ms, context_);
     --connections_;
     stats_.connection_closed();
+    stats_.client_disconnected(origin);
   }
 
   // Declaration order is the order of construction: the context and the pool
@@ -198,11 +202,20 @@ void threads_engine::accept_queued() {
       refuse(fd);
       continue;
     }
+    // The address as accepted: a client that resets at once has no peer name
+    // later, and its connection must be uncounted under the same address.
+    auto origin = peer_address(fd);
+    if (!stats_.client_connected(origin)) {  // serving a room: its share is held
+      stats_.note_refused();
+      refuse_connection(fd, 503, too_many_from(origin, limits_));
+      continue;
+    }
     ++connections_;
     stats_.connection_opened();
-    if (!pool_.enqueue(fd)) {  // no worker runs, and none could start
+    if (!pool_.enqueue(fd, origin)) {  // no worker runs, and none could start
       --connections_;
       stats_.connection_closed();
+      stats_.client_disconnected(origin);
       stats_.note_refused();
       refuse_connection(fd, 503, "cannot start a thread to serve this connection");
     }

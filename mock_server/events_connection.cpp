@@ -191,7 +191,7 @@ void begin_request(connection& c) {
   c.now = state::waiting;
   const request in{c.head.method, c.head.target, std::move(c.head.headers), c.origin,
                    c.head.version};
-  c.plan = route(in, engine.stats(), engine.options(), engine.budget_left());
+  c.plan = route(in, engine.stats(), engine.options(), engine.budget_left(c));
   c.head_only = c.head.method == "HEAD";
   if (c.plan.refused || !engine.reserve(c, c.head_only ? 0 : c.plan.length)) {
     c.plan = reply{};
@@ -442,6 +442,7 @@ void events_engine::close(connection* c) {
   if (c->probe != nullptr) event_free(c->probe);
   bufferevent_free(c->bev);  // closes the socket
   stats_.connection_closed();
+  if (c->client_counted) stats_.client_disconnected(c->origin);
   connections_.erase(c);
   delete c;
 }

@@ -132,7 +132,7 @@ void dispatch(h2_stream& s) {
                   [](const auto& field) { return field.first == "host"; });
   if (!s.authority.empty() && !has_host) s.headers.emplace_back("host", s.authority);
   const request in{s.method, s.path, std::move(s.headers), h.conn->origin, "HTTP/2"};
-  s.plan = route(in, engine.stats(), engine.options(), engine.budget_left());
+  s.plan = route(in, engine.stats(), engine.options(), engine.budget_left(*h.conn));
   s.head_only = s.method == "HEAD";
   const auto bytes = s.head_only ? 0 : s.plan.length;
   if (s.plan.refused || !engine.reserve(*h.conn, bytes))

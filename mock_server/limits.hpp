@@ -49,6 +49,28 @@ struct server_limits {
   // the streams a client may reset in one second (a client may cancel all it
   // has in flight): past it, GOAWAY(ENHANCE_YOUR_CALM) (rapid reset, CVE-2023-44487).
   int max_concurrent_streams = 16'384;
+
+  // Serving a room (one server, a workshop's laptops): what one client address
+  // may hold, so that one attendee's 10,000 cannot starve the others. 0: no
+  // limit, the default, as on loopback the one client is the learner; the
+  // program turns them on when it serves a network (mock_server --host, with
+  // room_limits() below). Past a limit: a connection gets a 503 JSON, a
+  // request a 429 JSON, an answer a 503 JSON; each is counted against the
+  // address on /dashboard.
+  int max_connections_per_client = 0;
+  std::size_t max_bytes_per_client = 0;
+  // A bucket of one second's worth: a run's N at once is fine up to it.
+  int max_requests_per_second_per_client = 0;
 };
+
+// The per-client limits a room gets by default: room enough for a chapter's
+// 1,000 at once from every laptop (30 of them hold 30,000 connections at most
+// if each used its share, past max_connections: the first come are served).
+inline server_limits room_limits(server_limits limits) {
+  limits.max_connections_per_client = 1'024;
+  limits.max_bytes_per_client = 8 * 1024 * 1024;
+  limits.max_requests_per_second_per_client = 2'000;
+  return limits;
+}
 
 }  // namespace inflight::mock

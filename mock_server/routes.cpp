@@ -3,6 +3,7 @@
 // with a JSON error that says what was wrong and what is accepted.
 #include "mock_server/routes.hpp"
 
+#include "mock_server/dashboard_page.hpp"
 #include "mock_server/http_reply.hpp"
 #include "mock_server/params.hpp"
 
@@ -215,6 +216,51 @@ void check_headers(const request& req) {
     throw bad_request(400, "an HTTP/2 request needs :authority or a Host header");
 }
 
+// GET /stats/live?since=SERIAL: what /dashboard draws. Not counted.
+reply live(const params& query, const request_stats& stats) {
+  allow_only(query, {"since"});
+  std::optional<std::uint64_t> after;
+  if (const auto it = query.find("since"); it != query.end())
+    after = parse_count(it->second, "since", UINT64_MAX);
+  const auto v = stats.live(after);
+  json points = json::array();
+  for (const auto& p : v.points)
+    points.push_back({p.serial, p.peak_in_flight, p.started, p.completed,
+                      std::round(p.queue_max_ms * 10) / 10});
+  json clients = json::array();
+  for (const auto& c : v.clients)
+    clients.push_back({{"address", c.address},
+                       {"connections", c.connections},
+                       {"requests", c.requests},
+                       {"last_second", c.last_second},
+                       {"limited", c.limited},
+                       {"bytes", c.bytes},
+                       {"idle_s", std::round(c.idle_s * 10) / 10}});
+  const auto& l = v.limits;
+  const bool room = l.max_connections_per_client > 0 || l.max_bytes_per_client > 0 ||
+                    l.max_requests_per_second_per_client > 0;
+  auto r = json_reply(
+      200, {{"engine", v.engine},
+            {"bucket_ms", timeline::bucket.count()},
+            {"now", v.now},
+            {"points", std::move(points)},
+            {"in_flight", v.in_flight},
+            {"peak_in_flight", v.peak_in_flight},
+            {"served", v.served},
+            {"refused", v.refused},
+            {"connections", v.connections},
+            {"routes", v.routes},
+            {"clients", std::move(clients)},
+            {"client_count", v.client_count},
+            {"per_client",
+             room ? json{{"connections", l.max_connections_per_client},
+                         {"bytes", l.max_bytes_per_client},
+                         {"requests_per_second", l.max_requests_per_second_per_client}}
+                  : json(nullptr)}});
+  r.counted = false;
+  return r;
+}
+
 reply dispatch(const request& req, const std::string& target, request_stats& stats,
                const server_options& options, std::size_t budget) {
   if (target.empty() || target[0] != '/')
@@ -267,6 +313,22 @@ reply dispatch(const request& req, const std::string& target, request_stats& sta
     r.counted = false;
     return r;
   }
+  if (path == "/stats/live") return live(query, stats);
+  if (path == "/dashboard") {
+    allow_only(query, {});
+    reply r;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = dashboard_page();
+    r.counted = false;
+    return r;
+  }
+  // Everything from here on is counted, and, serving a room, held to the
+  // address's request rate (limits.hpp).
+  if (!stats.admit(req.origin))
+    throw bad_request(
+        429, "too many requests from " + shown(req.origin) + " (this server allows " +
+                 std::to_string(options.limits.max_requests_per_second_per_client) +
+                 " a second from one address); wait a second and try again");
   const auto starts = [&](std::string_view prefix) { return path.rfind(prefix, 0) == 0; };
   if (path == "/delay" || starts("/delay/")) return delay(path, query, stats, options);
   if (starts("/status/")) return status(path.substr(8), query);
@@ -293,8 +355,8 @@ std::string route_key(const std::string& target) {
   } catch (const bad_request&) {
     return "(unknown)";
   }
-  for (const char* known :
-       {"/delay", "/status", "/bytes", "/get", "/drip", "/unstable", "/hang", "/stats"}) {
+  for (const char* known : {"/delay", "/status", "/bytes", "/get", "/drip", "/unstable",
+                            "/hang", "/stats", "/dashboard"}) {
     const std::string k = known;
     if (path == k || path.rfind(k + "/", 0) == 0) return k;
   }
@@ -325,7 +387,8 @@ reply route(const request& req, request_stats& stats, const server_options& opti
   } catch (...) {  // only std::bad_alloc is left
     r.route = "(unknown)";
   }
-  if (r.route == "/stats") r.counted = false;  // incl. errors on /stats/reset
+  // Incl. errors on /stats/reset, /stats/live and /dashboard.
+  if (r.route == "/stats" || r.route == "/dashboard") r.counted = false;
   r.length = std::max(r.length, r.body.size());
   if (req.method == "HEAD") std::string().swap(r.body);
   return r;
@@ -346,9 +409,19 @@ std::string server_timing(double queue_ms, const reply& plan) {
 }
 
 std::string busy_error(const server_options& options) {
+  const auto& l = options.limits;
   return "busy: answers in progress would pass this server's limit of " +
-         std::to_string(options.limits.max_bytes_in_flight) +
-         " bytes not yet sent; try again later";
+         std::to_string(l.max_bytes_in_flight) + " bytes not yet sent" +
+         (l.max_bytes_per_client > 0 ? " (or one address's share, " +
+                                           std::to_string(l.max_bytes_per_client) + ")"
+                                     : "") +
+         "; try again later";
+}
+
+std::string too_many_from(const std::string& address, const server_limits& limits) {
+  return "too many connections from " + shown(address) + " (this server allows " +
+         std::to_string(limits.max_connections_per_client) +
+         " from one address); close some and try again";
 }
 
 std::string error_body(const std::string& message) {

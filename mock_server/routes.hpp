@@ -63,6 +63,8 @@ std::string body_piece(const reply& plan, std::size_t from, std::size_t n);
 
 // The 503's message when answers in progress would pass the cap.
 std::string busy_error(const server_options& options);
+// The 503's message when an address holds its max_connections_per_client.
+std::string too_many_from(const std::string& address, const server_limits& limits);
 
 // "queue;dur=0.120, delay;dur=250" (milliseconds), for the Server-Timing header.
 std::string server_timing(double queue_ms, const reply& plan);

@@ -10,6 +10,7 @@ void request_stats::begin(const std::string& route, std::optional<double> queue_
   const std::scoped_lock lock(mutex_);
   ++in_flight_;
   peak_in_flight_ = std::max(peak_in_flight_, in_flight_);
+  timeline_.started(timeline::clock::now(), in_flight_, queue_ms);
   ++routes_[route];
   if (queue_ms) {
     ++queue_count_;
@@ -21,6 +22,7 @@ void request_stats::end(bool abandoned) {
   const std::scoped_lock lock(mutex_);
   --in_flight_;
   ++served_;
+  timeline_.ended(timeline::clock::now(), in_flight_);
   if (abandoned) ++abandoned_;
 }
 
@@ -78,6 +80,62 @@ std::optional<std::uint64_t> request_stats::next_in_sequence(const std::string& 
   return it->second++;
 }
 
+bool request_stats::client_connected(const std::string& address) {
+  const std::scoped_lock lock(mutex_);
+  return clients_.connected(address);
+}
+
+void request_stats::client_disconnected(const std::string& address) {
+  const std::scoped_lock lock(mutex_);
+  clients_.disconnected(address);
+}
+
+bool request_stats::admit(const std::string& address) {
+  const std::scoped_lock lock(mutex_);
+  return clients_.admit(address, client_table::clock::now());
+}
+
+std::size_t request_stats::client_bytes_left(const std::string& address) const {
+  const std::scoped_lock lock(mutex_);
+  return clients_.bytes_left(address);
+}
+
+bool request_stats::take_client_bytes(const std::string& address, std::size_t bytes) {
+  const std::scoped_lock lock(mutex_);
+  return clients_.take_bytes(address, bytes);
+}
+
+void request_stats::give_back_client_bytes(const std::string& address,
+                                           std::size_t bytes) {
+  const std::scoped_lock lock(mutex_);
+  clients_.give_back_bytes(address, bytes);
+}
+
+void request_stats::note_client_limited(const std::string& address) {
+  const std::scoped_lock lock(mutex_);
+  clients_.note_limited(address);
+}
+
+request_stats::live_view request_stats::live(std::optional<std::uint64_t> after) const {
+  constexpr std::size_t clients_shown = 50;  // a room; the rest are counted
+  const auto now = timeline::clock::now();
+  const std::scoped_lock lock(mutex_);
+  live_view v;
+  v.engine = engine_;
+  v.points = timeline_.since(now, in_flight_, after);
+  v.now = timeline_.serial_at(now);
+  v.in_flight = in_flight_;
+  v.peak_in_flight = peak_in_flight_;
+  v.served = served_;
+  v.refused = refused_;
+  v.connections = connections_;
+  v.routes = routes_;
+  v.clients = clients_.snapshot(now, clients_shown);
+  v.client_count = clients_.size();
+  v.limits = clients_.limits();
+  return v;
+}
+
 stats_snapshot request_stats::snapshot() const {
   std::vector<double> samples;
   stats_snapshot s;
@@ -125,6 +183,9 @@ void request_stats::reset() {
   streams_ = 0;
   ++resets_;  // every open connection is counted again at its next request
   sequences_.clear();
+  // The timeline stays: it is the last minute as it happened, and a chapter
+  // resets the counts at the start of every run.
+  clients_.reset();
 }
 
 }  // namespace inflight::mock

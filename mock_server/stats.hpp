@@ -3,6 +3,7 @@
 // every begin() is matched by exactly one end().
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -10,13 +11,16 @@
 #include <string>
 #include <vector>
 
+#include "mock_server/clients.hpp"
 #include "mock_server/server.hpp"
+#include "mock_server/timeline.hpp"
 
 namespace inflight::mock {
 
 class request_stats {
  public:
-  explicit request_stats(std::string engine) : engine_(std::move(engine)) {}
+  explicit request_stats(std::string engine, const server_limits& limits = {})
+      : engine_(std::move(engine)), clients_(limits) {}
 
   // A request's handler started. `queue_ms`: accepted -> handler, when known.
   void begin(const std::string& route, std::optional<double> queue_ms);
@@ -39,6 +43,35 @@ class request_stats {
   void stream_opened();  // an HTTP/2 stream carried a counted request
   void set_worker_threads(int count);
 
+  // Per client address (client_table): false when a per-client limit refuses.
+  bool client_connected(const std::string& address);
+  void client_disconnected(const std::string& address);
+  bool admit(const std::string& address);  // a counted request; false: 429
+  // What take_client_bytes would accept now: SIZE_MAX without a limit.
+  [[nodiscard]] std::size_t client_bytes_left(const std::string& address) const;
+  bool take_client_bytes(const std::string& address, std::size_t bytes);
+  void give_back_client_bytes(const std::string& address, std::size_t bytes);
+  void note_client_limited(const std::string& address);
+
+  // What /stats/live answers (the dashboard's feed): the timeline's buckets
+  // after `after`, the totals, the routes and the busiest clients. Cheap:
+  // no percentile, nothing sorted but the clients.
+  struct live_view {
+    std::string engine;
+    std::vector<timeline::point> points;
+    std::uint64_t now = 0;  // the serial of now's bucket
+    std::int64_t in_flight = 0;
+    std::int64_t peak_in_flight = 0;
+    std::uint64_t served = 0;
+    std::uint64_t refused = 0;
+    std::int64_t connections = 0;
+    std::map<std::string, std::uint64_t> routes;
+    std::vector<client_table::view> clients;
+    std::size_t client_count = 0;
+    server_limits limits;  // the per-client ones are shown
+  };
+  [[nodiscard]] live_view live(std::optional<std::uint64_t> after) const;
+
   // The k-th call for a given (key, seed) returns k, counting from 0 since the
   // start or the last reset: what makes /unstable and jitter reproducible.
   // Empty once `max_sequences` distinct pairs are in use: forgetting one would
@@ -58,6 +91,8 @@ class request_stats {
 
   mutable std::mutex mutex_;
   std::string engine_;
+  timeline timeline_{timeline::clock::now()};
+  client_table clients_;
   std::uint64_t served_ = 0;
   std::uint64_t abandoned_ = 0;
   std::int64_t in_flight_ = 0;

@@ -5,9 +5,9 @@
 
 namespace inflight::mock {
 
-bool connection_pool::enqueue(int fd) {
+bool connection_pool::enqueue(int fd, std::string origin) {
   std::unique_lock lock(mutex_);
-  queue_.push_back({fd, clock::now()});
+  queue_.push_back({fd, std::move(origin), clock::now()});
   if (queue_.size() > idle_) {
     if (threads_.size() < max_threads_ && start_worker()) {
       stats_.set_worker_threads(static_cast<int>(threads_.size()));
@@ -60,11 +60,12 @@ void connection_pool::work() {
     ready_.wait(lock, [this] { return shutdown_ || !queue_.empty(); });
     --idle_;
     if (queue_.empty()) return;  // shutting down with nothing left to serve
-    const auto next = queue_.front();
+    const auto next = std::move(queue_.front());
     queue_.pop_front();
     lock.unlock();
     const std::chrono::duration<double, std::milli> waited = clock::now() - next.accepted;
-    serve_(next.fd, waited.count());  // the whole connection, keep-alive included
+    serve_(next.fd, next.origin,
+           waited.count());  // the whole connection, keep-alive included
   }
 }
 

@@ -19,9 +19,11 @@ namespace inflight::mock {
 
 class connection_pool {
  public:
-  // serve(fd, queue_ms): runs on a worker and owns (closes) the descriptor;
-  // queue_ms is how long the connection waited for that worker.
-  using serve_fn = std::function<void(int fd, double queue_ms)>;
+  // serve(fd, origin, queue_ms): runs on a worker and owns (closes) the
+  // descriptor; origin is the client's address as accepted; queue_ms is how
+  // long the connection waited for that worker.
+  using serve_fn =
+      std::function<void(int fd, const std::string& origin, double queue_ms)>;
 
   connection_pool(int max_threads, request_stats& stats, bool quiet, serve_fn serve)
       : max_threads_(static_cast<std::size_t>(max_threads)),
@@ -35,7 +37,7 @@ class connection_pool {
   // From the accepting thread: a connection just accepted. False, and the
   // descriptor not taken, when no worker runs and none could be started (the
   // process is out of memory or threads): the caller refuses it.
-  bool enqueue(int fd);
+  bool enqueue(int fd, std::string origin);
   // Connections accepted but not yet taken by a worker. A worker that sees
   // some asks its own client to close after this answer, instead of holding
   // its thread for an idle keep-alive connection while others wait.
@@ -48,6 +50,7 @@ class connection_pool {
   using clock = std::chrono::steady_clock;
   struct connection {
     int fd;
+    std::string origin;
     clock::time_point accepted;
   };
   void work();

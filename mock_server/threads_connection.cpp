@@ -36,8 +36,8 @@ std::string error_answer(int status, const std::string& message) {
 
 class connection {
  public:
-  connection(int fd, connection_context& context)
-      : fd_(fd), c_(context), origin_(peer_address(fd)) {}
+  connection(int fd, std::string origin, connection_context& context)
+      : fd_(fd), c_(context), origin_(std::move(origin)) {}
   void serve(double queue_ms);
   [[nodiscard]] bool refused() const { return refused_; }
 
@@ -139,11 +139,13 @@ bool connection::receive(steady::time_point deadline) {
 // taken go back to the budget once the body is freed, whatever happens in
 // between, an exception included.
 struct connection::in_flight {
-  in_flight(connection_context& context, reply routed, std::size_t taken)
-      : c(context), plan(std::move(routed)), held(taken) {}
+  in_flight(connection_context& context, reply routed, std::size_t taken,
+            const std::string* client)
+      : c(context), plan(std::move(routed)), held(taken), origin(client) {}
   connection_context& c;
   reply plan;
-  std::size_t held;  // bytes taken from the budget
+  std::size_t held;           // bytes taken from the budget
+  const std::string* origin;  // and from this address's share, when not null
   bool ended = false;
   // Answered (false) or abandoned by its client (true); the first call counts.
   void end(bool abandoned) {
@@ -156,6 +158,7 @@ struct connection::in_flight {
     end(/*abandoned=*/true);
     std::string().swap(plan.body);
     c.budget.give_back(held);
+    if (origin != nullptr) c.stats.give_back_client_bytes(*origin, held);
   }
 };
 
@@ -169,11 +172,19 @@ bool connection::answer(const request_head& head, std::optional<double> queue_ms
     return head.method == "HEAD" ? 0 : r.length;
   };
   bool taken = false;
+  // Serving a room, the address's share of the budget too (limits.hpp).
+  const bool per_client = c_.options.limits.max_bytes_per_client > 0;
   {
     const std::scoped_lock lock(c_.budget.routing());
+    const auto left = std::min(
+        c_.budget.left(), per_client ? c_.stats.client_bytes_left(origin_) : SIZE_MAX);
     plan = route({head.method, head.target, head.headers, origin_, head.version},
-                 c_.stats, c_.options, c_.budget.left());
+                 c_.stats, c_.options, left);
     taken = !plan.refused && c_.budget.take(held_by(plan));
+    if (taken && per_client && !c_.stats.take_client_bytes(origin_, held_by(plan))) {
+      c_.budget.give_back(held_by(plan));
+      taken = false;
+    }
   }
   const auto held = held_by(plan);
   if (!taken) {
@@ -184,7 +195,7 @@ bool connection::answer(const request_head& head, std::optional<double> queue_ms
     c_.stats.begin(plan.route, queue_ms);
     c_.stats.count_connection(counted_in_, /*h2=*/false);
   }
-  in_flight request{c_, std::move(plan), held};
+  in_flight request{c_, std::move(plan), held, per_client ? &origin_ : nullptr};
   return carry_out(request, head, queue_ms.value_or(0)) == outcome::keep_open;
 }
 
@@ -251,10 +262,11 @@ void connection::refuse(int status, const std::string& message) {
 
 }  // namespace
 
-void serve_connection(int fd, double queue_ms, connection_context& context) {
+void serve_connection(int fd, const std::string& origin, double queue_ms,
+                      connection_context& context) {
   bool refused = false;
   try {
-    connection c(fd, context);
+    connection c(fd, origin, context);
     c.serve(queue_ms);
     refused = c.refused();
   } catch (...) {

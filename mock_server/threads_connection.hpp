@@ -27,7 +27,8 @@ struct connection_context {
 
 // Serves `fd` until the client, a limit or a stop ends the connection, then
 // closes it. `queue_ms`: how long it waited for this thread. Never throws.
-void serve_connection(int fd, double queue_ms, connection_context& context);
+void serve_connection(int fd, const std::string& origin, double queue_ms,
+                      connection_context& context);
 
 // Answers a connection the engine will not serve (over a limit) with a JSON
 // error, without waiting on it, and closes it.

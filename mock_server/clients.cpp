@@ -1,0 +1,108 @@
+#include "mock_server/clients.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace inflight::mock {
+
+client_table::client& client_table::of(const std::string& address) {
+  if (const auto it = clients_.find(address); it != clients_.end()) return it->second;
+  if (clients_.size() >= max_addresses) return clients_["(others)"];
+  return clients_[address];
+}
+
+bool client_table::connected(const std::string& address) {
+  auto& c = of(address);
+  const auto most = limits_.max_connections_per_client;
+  if (most > 0 && c.connections >= most) return ++c.limited, false;
+  ++c.connections;
+  c.seen = clock::now();
+  return true;
+}
+
+void client_table::disconnected(const std::string& address) {
+  auto& c = of(address);
+  c.connections = std::max<std::int64_t>(0, c.connections - 1);
+}
+
+bool client_table::admit(const std::string& address, clock::time_point now) {
+  auto& c = of(address);
+  c.seen = now;
+  const auto second =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  if (second != c.second) {
+    c.previous_second = second == c.second + 1 ? c.this_second : 0;
+    c.this_second = 0;
+    c.second = second;
+  }
+  ++c.this_second;
+  const int rate = limits_.max_requests_per_second_per_client;
+  if (rate > 0) {
+    // A bucket of one second's requests, refilled at the rate: a burst of a
+    // whole second's worth at once is allowed (a chapter's N at a time).
+    const double elapsed = std::chrono::duration<double>(now - c.refilled).count();
+    c.tokens = c.tokens < 0 ? rate : std::min<double>(rate, c.tokens + elapsed * rate);
+    c.refilled = now;
+    if (c.tokens < 1) return ++c.limited, false;
+    c.tokens -= 1;
+  }
+  ++c.requests;
+  return true;
+}
+
+bool client_table::take_bytes(const std::string& address, std::size_t bytes) {
+  auto& c = of(address);
+  const auto most = limits_.max_bytes_per_client;
+  if (most > 0 && bytes > most - std::min(c.bytes, most)) return false;
+  c.bytes += bytes;
+  return true;
+}
+
+std::size_t client_table::bytes_left(const std::string& address) const {
+  const auto most = limits_.max_bytes_per_client;
+  if (most == 0) return SIZE_MAX;
+  auto it = clients_.find(address);
+  if (it == clients_.end() && clients_.size() >= max_addresses)
+    it = clients_.find("(others)");
+  const std::size_t held = it == clients_.end() ? 0 : it->second.bytes;
+  return most - std::min(held, most);
+}
+
+void client_table::give_back_bytes(const std::string& address, std::size_t bytes) {
+  auto& c = of(address);
+  c.bytes -= std::min(bytes, c.bytes);
+}
+
+void client_table::note_limited(const std::string& address) {
+  ++of(address).limited;
+}
+
+std::vector<client_table::view> client_table::snapshot(clock::time_point now,
+                                                       std::size_t most) const {
+  const auto this_second =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  std::vector<view> out;
+  out.reserve(clients_.size());
+  for (const auto& [address, c] : clients_) {
+    // The last whole second is `this_second - 1`: which of the two counts
+    // holds it depends on when the client last asked.
+    const std::uint64_t last = c.second == this_second       ? c.previous_second
+                               : c.second == this_second - 1 ? c.this_second
+                                                             : 0;
+    out.push_back({address, c.connections, c.requests, last, c.limited, c.bytes,
+                   std::chrono::duration<double>(now - c.seen).count()});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const view& a, const view& b) { return a.requests > b.requests; });
+  if (out.size() > most) out.resize(most);
+  return out;
+}
+
+void client_table::reset() {
+  std::erase_if(clients_, [](const auto& entry) {
+    return entry.second.connections == 0 && entry.second.bytes == 0;
+  });
+  for (auto& [address, c] : clients_) c.requests = c.limited = 0;
+}
+
+}  // namespace inflight::mock
