@@ -15,10 +15,13 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
+#include "mock_server/cli.hpp"
 #include "mock_server/test_client.hpp"
 
 extern char** environ;
@@ -138,6 +141,41 @@ std::string listening_url(process& server) {
     return "";
   }
   return match[1];
+}
+
+// The room's limits as the command line sets them; parsed only: tests stay
+// on loopback, and binding 0.0.0.0 here would serve the machine's network.
+inflight::mock::server_limits limits_of(std::vector<std::string> args) {
+  args.insert(args.begin(), "mock_server");
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  const auto parsed =
+      inflight::mock::parse_command_line(static_cast<int>(argv.size()), argv.data());
+  const auto* options = std::get_if<inflight::mock::server_options>(&parsed);
+  if (options == nullptr) throw std::runtime_error("did not parse");
+  return options->limits;
+}
+
+TEST(cli, a_network_host_turns_the_room_limits_on_loopback_does_not) {
+  for (const auto* host : {"0.0.0.0", "::", "192.168.1.20"}) {
+    const auto l = limits_of({"--host", host});
+    EXPECT_EQ(l.max_connections_per_client, 1'024) << host;
+    EXPECT_EQ(l.max_bytes_per_client, 8U * 1024 * 1024) << host;
+    EXPECT_EQ(l.max_requests_per_second_per_client, 2'000) << host;
+  }
+  for (const auto* host : {"127.0.0.1", "127.0.1.1", "::1", "localhost"}) {
+    const auto l = limits_of({"--host", host});
+    EXPECT_EQ(l.max_connections_per_client, 0) << host;
+    EXPECT_EQ(l.max_bytes_per_client, 0U) << host;
+    EXPECT_EQ(l.max_requests_per_second_per_client, 0) << host;
+  }
+  const auto lifted = limits_of({"--host", "0.0.0.0", "--no-room-limits"});
+  EXPECT_EQ(lifted.max_connections_per_client, 0);
+  EXPECT_EQ(lifted.max_requests_per_second_per_client, 0);
+  const auto one = limits_of({"--host", "0.0.0.0", "--client-rate", "0"});
+  EXPECT_EQ(one.max_requests_per_second_per_client, 0);
+  EXPECT_EQ(one.max_connections_per_client, 1'024);
+  EXPECT_EQ(limits_of({"--client-connections", "8"}).max_connections_per_client, 8);
 }
 
 class cli_engine_test : public ::testing::TestWithParam<std::string> {};
@@ -289,6 +327,14 @@ INSTANTIATE_TEST_SUITE_P(
         bad_arguments{"max_streams_not_a_number",
                       {"--max-concurrent-streams", "1e4"},
                       "--max-concurrent-streams"},
+        bad_arguments{"client_rate_negative", {"--client-rate", "-5"}, "--client-rate"},
+        bad_arguments{
+            "client_connections_not_a_number",
+            {"--client-connections", "many"},
+            "--client-connections 'many': expected a whole number, 0 for no limit"},
+        bad_arguments{
+            "client_bytes_fraction", {"--client-bytes", "1.5"}, "--client-bytes"},
+        bad_arguments{"client_rate_without_value", {"--client-rate"}, "--client-rate"},
         bad_arguments{"unknown_option", {"--bogus"}, "--bogus"},
         bad_arguments{"stray_argument", {"extra"}, "extra"}),
     [](const auto& info) { return std::string(info.param.name); });

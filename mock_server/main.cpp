@@ -1,13 +1,67 @@
 // mock_server: the bundled delay server as a program. Prints the URL it
 // listens on as its first line, serves until SIGINT or SIGTERM, stops cleanly.
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include "mock_server/cli.hpp"
 #include "mock_server/server.hpp"
 
 namespace mock = inflight::mock;
+
+namespace {
+
+// The machine's IPv4 addresses other than loopback: what a room's laptops
+// type when the server listens on all of them (0.0.0.0).
+std::vector<std::string> network_addresses() {
+  std::vector<std::string> out;
+  ifaddrs* all = nullptr;
+  if (::getifaddrs(&all) != 0) return out;
+  for (const auto* a = all; a != nullptr; a = a->ifa_next) {
+    if (a->ifa_addr == nullptr || a->ifa_addr->sa_family != AF_INET) continue;
+    char text[INET_ADDRSTRLEN] = "";
+    const auto& in = reinterpret_cast<const sockaddr_in&>(*a->ifa_addr);
+    ::inet_ntop(AF_INET, &in.sin_addr, text, sizeof text);
+    if (std::string(text).rfind("127.", 0) != 0) out.emplace_back(text);
+  }
+  ::freeifaddrs(all);
+  return out;
+}
+
+// For the instructor: where the page is, what each laptop may hold, and the
+// --url each laptop passes to a chapter.
+void describe_room(const mock::server_options& options, int port) {
+  const auto& l = options.limits;
+  const auto at = [port](const std::string& host) {
+    return "http://" + host + ":" + std::to_string(port);
+  };
+  const bool everywhere = options.host == "0.0.0.0" || options.host == "::";
+  auto hosts = everywhere ? network_addresses() : std::vector<std::string>{options.host};
+  if (hosts.empty()) hosts.emplace_back(options.host);
+  std::fprintf(stderr, "dashboard: %s/dashboard\n", at(hosts.front()).c_str());
+  if (l.max_connections_per_client > 0 || l.max_bytes_per_client > 0 ||
+      l.max_requests_per_second_per_client > 0)
+    std::fprintf(stderr,
+                 "each address may hold %d connections and %zu MiB of unread answers, "
+                 "and send %d requests a second (0: no limit; --no-room-limits lifts "
+                 "them)\n",
+                 l.max_connections_per_client, l.max_bytes_per_client / (1024 * 1024),
+                 l.max_requests_per_second_per_client);
+  if (options.host.rfind("127.", 0) == 0 || options.host == "::1" ||
+      options.host == "localhost")
+    return;
+  for (const auto& host : hosts)
+    std::fprintf(stderr, "attendees: build/release/bin/03_curl_multi --url %s\n",
+                 at(host).c_str());
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   const auto parsed = mock::parse_command_line(argc, argv);
@@ -35,9 +89,11 @@ int main(int argc, char** argv) {
     mock::server server(options);
     std::printf("listening on %s\n", server.url().c_str());
     std::fflush(stdout);
-    if (!options.quiet)
+    if (!options.quiet) {
       std::fprintf(stderr, "engine: %s; max delay %g s; stop with Ctrl-C\n",
                    mock::to_string(options.engine).c_str(), options.max_delay_s);
+      describe_room(options, server.port());
+    }
     int received = 0;
     sigwait(&stop_signals, &received);
     server.stop();
