@@ -7,6 +7,9 @@
 #   scripts/setup.sh --browser
 #                             also headless Chromium, for the dashboard's test
 #                             in a real browser (CI asks for it)
+#   scripts/setup.sh --clang-16
+#                             also Clang 16 beside Debian's default Clang 14,
+#                             for `scripts/test.sh clang-16` (CI runs both)
 # Idempotent: when everything is present it prints nothing and exits 0.
 # When it cannot install (not root and no password-less sudo) it prints the
 # exact command to run and exits 1.
@@ -31,7 +34,8 @@ for option in "$@"; do
     # A font, so that the screenshot's text is text (Chromium itself only
     # recommends one).
     --browser) debian_packages+=(chromium fonts-dejavu-core) ;;
-    *) echo "usage: scripts/setup.sh [--peers] [--browser]" >&2
+    --clang-16) debian_packages+=(clang-16 libclang-rt-16-dev) ;;
+    *) echo "usage: scripts/setup.sh [--peers] [--browser] [--clang-16]" >&2
        exit 2 ;;
   esac
 done
