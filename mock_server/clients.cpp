@@ -98,11 +98,4 @@ std::vector<client_table::view> client_table::snapshot(clock::time_point now,
   return out;
 }
 
-void client_table::reset() {
-  std::erase_if(clients_, [](const auto& entry) {
-    return entry.second.connections == 0 && entry.second.bytes == 0;
-  });
-  for (auto& [address, c] : clients_) c.requests = c.limited = 0;
-}
-
 }  // namespace inflight::mock

@@ -42,7 +42,7 @@ class client_table {
   struct view {
     std::string address;
     std::int64_t connections = 0;   // open now
-    std::uint64_t requests = 0;     // since the start or the last reset
+    std::uint64_t requests = 0;     // since the server started (/stats/reset keeps them)
     std::uint64_t last_second = 0;  // requests in the last whole second
     std::uint64_t limited = 0;      // refused by a per-client limit
     std::size_t bytes = 0;          // answer bytes held now
@@ -52,8 +52,6 @@ class client_table {
   [[nodiscard]] std::vector<view> snapshot(clock::time_point now, std::size_t most) const;
   [[nodiscard]] std::size_t size() const { return clients_.size(); }
   [[nodiscard]] const server_limits& limits() const { return limits_; }
-  // Counts restart; addresses with nothing open are forgotten.
-  void reset();
 
  private:
   struct client {

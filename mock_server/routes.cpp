@@ -226,7 +226,7 @@ reply live(const params& query, const request_stats& stats) {
   json points = json::array();
   for (const auto& p : v.points)
     points.push_back({p.serial, p.peak_in_flight, p.started, p.completed,
-                      std::round(p.queue_max_ms * 10) / 10});
+                      std::round(p.queue_max_ms * 10) / 10, p.refused});
   json clients = json::array();
   for (const auto& c : v.clients)
     clients.push_back({{"address", c.address},

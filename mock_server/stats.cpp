@@ -39,6 +39,7 @@ void request_stats::set_worker_threads(int count) {
 void request_stats::note_refused() {
   const std::scoped_lock lock(mutex_);
   ++refused_;
+  timeline_.refused(timeline::clock::now(), in_flight_);
 }
 
 void request_stats::note_internal_error() {
@@ -183,9 +184,9 @@ void request_stats::reset() {
   streams_ = 0;
   ++resets_;  // every open connection is counted again at its next request
   sequences_.clear();
-  // The timeline stays: it is the last minute as it happened, and a chapter
-  // resets the counts at the start of every run.
-  clients_.reset();
+  // The timeline and the clients stay: a chapter resets the counts at the
+  // start of every run, and in a room each attendee's run would wipe what
+  // the dashboard shows of the others.
 }
 
 }  // namespace inflight::mock

@@ -35,6 +35,10 @@ void timeline::ended(clock::time_point now, std::int64_t in_flight) {
   ++at(now, in_flight + 1).completed;
 }
 
+void timeline::refused(clock::time_point now, std::int64_t in_flight) {
+  ++at(now, in_flight).refused;
+}
+
 std::vector<timeline::point> timeline::since(clock::time_point now,
                                              std::int64_t in_flight,
                                              std::optional<std::uint64_t> after) const {

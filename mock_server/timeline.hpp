@@ -25,6 +25,7 @@ class timeline {
     std::uint64_t started = 0;        // requests whose handler began inside it
     std::uint64_t completed = 0;      // answered or abandoned inside it
     double queue_max_ms = 0;          // the longest accept -> handler wait of those begun
+    std::uint64_t refused = 0;        // refused by a limit inside it
   };
 
   explicit timeline(clock::time_point start) : start_(start) {}
@@ -34,6 +35,8 @@ class timeline {
                std::optional<double> queue_ms);
   // A request ended; `in_flight` no longer counts it.
   void ended(clock::time_point now, std::int64_t in_flight);
+  // A request or connection was refused (stats: refused); `in_flight` as is.
+  void refused(clock::time_point now, std::int64_t in_flight);
 
   // The buckets after `after` (a serial) up to now's, oldest first, at most a
   // minute of them. Now's bucket is still filling: a caller polling again asks
