@@ -7,12 +7,18 @@
 
 namespace inflight::mock {
 
+bool is_loopback(std::string_view host) {
+  return host.rfind("127.", 0) == 0 || host == "::1" || host == "[::1]" ||
+         host == "localhost";
+}
+
 std::string usage() {
   return "usage: mock_server [--host 127.0.0.1] [--port 8080 | 0 for any]\n"
          "                   [--engine threads|events] [--threads N] [--max-delay S]\n"
          "                   [--max-concurrent-streams N] [--quiet] [--help]\n"
          "                   [--no-room-limits] [--client-connections N]\n"
-         "                   [--client-rate N] [--client-bytes N]\n"
+         "                   [--client-in-flight N] [--client-rate N] [--client-bytes "
+         "N]\n"
          "Serves /delay/{s}, /delay?ms=, /status/{code}, /bytes/{n}, /get, /drip,\n"
          "/unstable, /hang, /stats, POST /stats/reset and a live page, /dashboard;\n"
          "see mock_server/README.md.\n"
@@ -20,18 +26,12 @@ std::string usage() {
          "the same port; --max-concurrent-streams (default 16384) caps its streams\n"
          "per connection.\n"
          "Serving a room (--host other than loopback, e.g. 0.0.0.0), each client\n"
-         "address may hold 1024 connections and 8 MiB of unread answers, and send\n"
-         "2000 requests a second; --client-* change one limit (0: none), also on\n"
-         "loopback; --no-room-limits lifts the three.\n";
+         "address may hold 1024 connections, 1024 requests in flight and 8 MiB of\n"
+         "unread answers, and send 2000 requests a second; --client-* change one\n"
+         "limit (0: none), also on loopback; --no-room-limits lifts the four.\n";
 }
 
 namespace {
-
-// 127.0.0.0/8, ::1 and localhost: only this machine can connect.
-bool is_loopback(std::string_view host) {
-  return host.rfind("127.", 0) == 0 || host == "::1" || host == "[::1]" ||
-         host == "localhost";
-}
 
 template <typename T>
 bool parse_whole(std::string_view text, T& value) {
@@ -47,7 +47,7 @@ std::variant<server_options, cli_help, cli_error> parse_command_line(int argc,
   server_options options;
   options.quiet = false;
   bool room_limits_wanted = true;
-  std::optional<int> client_connections, client_rate;
+  std::optional<int> client_connections, client_rate, client_in_flight;
   std::optional<std::size_t> client_bytes;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -64,7 +64,7 @@ std::variant<server_options, cli_help, cli_error> parse_command_line(int argc,
                              arg == "--threads" || arg == "--max-delay" ||
                              arg == "--max-concurrent-streams" ||
                              arg == "--client-connections" || arg == "--client-rate" ||
-                             arg == "--client-bytes";
+                             arg == "--client-in-flight" || arg == "--client-bytes";
     if (!takes_value) return cli_error{"unknown argument '" + std::string(arg) + "'"};
     if (i + 1 >= argc) return cli_error{std::string(arg) + " needs a value"};
     const std::string_view value = argv[++i];
@@ -88,11 +88,14 @@ std::variant<server_options, cli_help, cli_error> parse_command_line(int argc,
       if (!parse_whole(value, options.threads) || options.threads < 1 ||
           options.threads > 100000)
         return cli_error{shown + ": expected a whole number from 1 to 100000"};
-    } else if (arg == "--client-connections" || arg == "--client-rate") {
+    } else if (arg == "--client-connections" || arg == "--client-rate" ||
+               arg == "--client-in-flight") {
       int n = 0;
       if (!parse_whole(value, n) || n < 0)
         return cli_error{shown + ": expected a whole number, 0 for no limit"};
-      (arg == "--client-rate" ? client_rate : client_connections) = n;
+      (arg == "--client-rate"        ? client_rate
+       : arg == "--client-in-flight" ? client_in_flight
+                                     : client_connections) = n;
     } else if (arg == "--client-bytes") {
       std::size_t n = 0;
       if (!parse_whole(value, n))
@@ -115,6 +118,7 @@ std::variant<server_options, cli_help, cli_error> parse_command_line(int argc,
   auto& l = options.limits;
   if (client_connections) l.max_connections_per_client = *client_connections;
   if (client_rate) l.max_requests_per_second_per_client = *client_rate;
+  if (client_in_flight) l.max_in_flight_per_client = *client_in_flight;
   if (client_bytes) l.max_bytes_per_client = *client_bytes;
   return options;
 }

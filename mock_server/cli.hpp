@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "mock_server/server.hpp"
@@ -16,5 +17,8 @@ struct cli_error {
 std::variant<server_options, cli_help, cli_error> parse_command_line(int argc,
                                                                      char** argv);
 std::string usage();
+// 127.0.0.0/8, ::1 and localhost: only this machine can connect, so no room's
+// limits by default.
+bool is_loopback(std::string_view host);
 
 }  // namespace inflight::mock

@@ -160,12 +160,14 @@ TEST(cli, a_network_host_turns_the_room_limits_on_loopback_does_not) {
   for (const auto* host : {"0.0.0.0", "::", "192.168.1.20"}) {
     const auto l = limits_of({"--host", host});
     EXPECT_EQ(l.max_connections_per_client, 1'024) << host;
+    EXPECT_EQ(l.max_in_flight_per_client, 1'024) << host;
     EXPECT_EQ(l.max_bytes_per_client, 8U * 1024 * 1024) << host;
     EXPECT_EQ(l.max_requests_per_second_per_client, 2'000) << host;
   }
   for (const auto* host : {"127.0.0.1", "127.0.1.1", "::1", "localhost"}) {
     const auto l = limits_of({"--host", host});
     EXPECT_EQ(l.max_connections_per_client, 0) << host;
+    EXPECT_EQ(l.max_in_flight_per_client, 0) << host;
     EXPECT_EQ(l.max_bytes_per_client, 0U) << host;
     EXPECT_EQ(l.max_requests_per_second_per_client, 0) << host;
   }
@@ -176,6 +178,8 @@ TEST(cli, a_network_host_turns_the_room_limits_on_loopback_does_not) {
   EXPECT_EQ(one.max_requests_per_second_per_client, 0);
   EXPECT_EQ(one.max_connections_per_client, 1'024);
   EXPECT_EQ(limits_of({"--client-connections", "8"}).max_connections_per_client, 8);
+  EXPECT_EQ(limits_of({"--client-in-flight", "9"}).max_in_flight_per_client, 9);
+  EXPECT_EQ(limits_of({"--client-bytes", "1000"}).max_bytes_per_client, 1'000U);
 }
 
 class cli_engine_test : public ::testing::TestWithParam<std::string> {};

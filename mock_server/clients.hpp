@@ -29,9 +29,15 @@ class client_table {
   bool connected(const std::string& address);
   void disconnected(const std::string& address);
   // A request arrived (counted, /stats and the page excepted). False when it
-  // is past the address's max_requests_per_second_per_client: counted as
+  // is past the address's max_requests_per_second_per_client, or when the
+  // address has max_in_flight_per_client in flight already: counted as
   // limited, and answered 429.
-  bool admit(const std::string& address, clock::time_point now);
+  enum class verdict { admitted, over_rate, over_in_flight };
+  verdict admit(const std::string& address, clock::time_point now);
+  // A counted request of the address began, and ended (request_stats's
+  // begin() and end(), exactly one each).
+  void began(const std::string& address) { ++of(address).in_flight; }
+  void ended(const std::string& address);
   // Bytes of answers the address has built and not yet read. False, nothing
   // taken, past max_bytes_per_client.
   bool take_bytes(const std::string& address, std::size_t bytes);
@@ -42,6 +48,7 @@ class client_table {
   struct view {
     std::string address;
     std::int64_t connections = 0;   // open now
+    std::int64_t in_flight = 0;     // requests in flight now
     std::uint64_t requests = 0;     // since the server started (/stats/reset keeps them)
     std::uint64_t last_second = 0;  // requests in the last whole second
     std::uint64_t limited = 0;      // refused by a per-client limit
@@ -56,6 +63,7 @@ class client_table {
  private:
   struct client {
     std::int64_t connections = 0;
+    std::int64_t in_flight = 0;
     std::uint64_t requests = 0;
     std::uint64_t limited = 0;
     std::size_t bytes = 0;

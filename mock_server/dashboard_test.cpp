@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "mock_server/clients.hpp"
+#include "mock_server/h2_test_client.hpp"
 #include "mock_server/server.hpp"
 #include "mock_server/test_client.hpp"
 #include "mock_server/timeline.hpp"
@@ -31,6 +32,9 @@ using std::chrono::milliseconds;
 namespace client = inflight::mock::test;
 
 const auto t0 = timeline::clock::time_point{} + std::chrono::hours(1);
+constexpr auto admitted = client_table::verdict::admitted;
+constexpr auto over_rate = client_table::verdict::over_rate;
+constexpr auto over_in_flight = client_table::verdict::over_in_flight;
 
 std::int64_t most_in_flight(const std::vector<timeline::point>& points) {
   std::int64_t most = 0;
@@ -89,18 +93,19 @@ TEST(timeline_test, keeps_one_minute_and_answers_only_what_is_newer) {
   EXPECT_EQ(most_in_flight(later), 0);
 }
 
-server_limits room(int connections, std::size_t bytes, int rate) {
+server_limits room(int connections, std::size_t bytes, int rate, int in_flight = 0) {
   server_limits l;
   l.max_connections_per_client = connections;
   l.max_bytes_per_client = bytes;
   l.max_requests_per_second_per_client = rate;
+  l.max_in_flight_per_client = in_flight;
   return l;
 }
 
 TEST(client_table_test, without_limits_it_only_counts) {
   client_table clients(server_limits{});
   for (int i = 0; i < 5'000; ++i) ASSERT_TRUE(clients.connected("10.0.0.7"));
-  for (int i = 0; i < 5'000; ++i) ASSERT_TRUE(clients.admit("10.0.0.7", t0));
+  for (int i = 0; i < 5'000; ++i) ASSERT_EQ(clients.admit("10.0.0.7", t0), admitted);
   EXPECT_TRUE(clients.take_bytes("10.0.0.7", SIZE_MAX / 2));
   const auto seen = clients.snapshot(t0, 10);
   ASSERT_EQ(seen.size(), 1U);
@@ -131,17 +136,32 @@ TEST(client_table_test, an_address_holds_its_share_of_connections_and_bytes) {
 
 TEST(client_table_test, the_rate_allows_a_seconds_burst_then_refills) {
   client_table clients(room(0, 0, 100));
-  int admitted = 0;
-  for (int i = 0; i < 150; ++i) admitted += clients.admit("10.0.0.7", t0) ? 1 : 0;
-  EXPECT_EQ(admitted, 100);
-  EXPECT_FALSE(clients.admit("10.0.0.7", t0 + milliseconds(5)));  // half a token
-  EXPECT_TRUE(clients.admit("10.0.0.7", t0 + milliseconds(20)));  // two tokens back
-  EXPECT_TRUE(clients.admit("10.0.0.8", t0));  // another address, its own bucket
+  int passed = 0;
+  for (int i = 0; i < 150; ++i)
+    passed += clients.admit("10.0.0.7", t0) == admitted ? 1 : 0;
+  EXPECT_EQ(passed, 100);
+  EXPECT_EQ(clients.admit("10.0.0.7", t0 + milliseconds(5)), over_rate);  // half a token
+  EXPECT_EQ(clients.admit("10.0.0.7", t0 + milliseconds(20)),
+            admitted);                                 // two tokens back
+  EXPECT_EQ(clients.admit("10.0.0.8", t0), admitted);  // another address, its own bucket
   const auto seen = clients.snapshot(t0 + milliseconds(20), 10);
   ASSERT_EQ(seen.size(), 2U);
   EXPECT_EQ(seen[0].address, "10.0.0.7");
   EXPECT_EQ(seen[0].requests, 101U);
   EXPECT_EQ(seen[0].limited, 51U);
+}
+
+TEST(client_table_test, requests_in_flight_are_held_to_the_share) {
+  client_table clients(room(0, 0, 0, 2));
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(clients.admit("10.0.0.7", t0), admitted);
+    clients.began("10.0.0.7");
+  }
+  EXPECT_EQ(clients.admit("10.0.0.7", t0), over_in_flight);
+  EXPECT_EQ(clients.admit("10.0.0.8", t0), admitted);
+  clients.ended("10.0.0.7");
+  EXPECT_EQ(clients.admit("10.0.0.7", t0), admitted);
+  EXPECT_EQ(clients.snapshot(t0, 10).front().in_flight, 1);
 }
 
 TEST(client_table_test, past_its_size_new_addresses_share_one_entry) {
@@ -254,6 +274,32 @@ TEST_P(dashboard_test, an_address_past_its_request_rate_gets_429_and_is_named) {
   const auto feed = live();
   EXPECT_EQ(feed["clients"][0]["limited"], by_status[429]);
   EXPECT_EQ(feed["per_client"]["requests_per_second"], 20);
+  // Refused, not served: a flood held back does not draw as throughput.
+  client::wait_until([&] { return server_->stats().in_flight == 0; }, 5);
+  const auto stats = server_->stats();
+  EXPECT_EQ(stats.served, static_cast<std::uint64_t>(by_status[200]));
+  EXPECT_EQ(stats.refused, static_cast<std::uint64_t>(by_status[429]));
+  EXPECT_EQ(stats.routes.at("/delay"), static_cast<std::uint64_t>(by_status[200]));
+}
+
+TEST_P(dashboard_test, an_address_past_its_requests_in_flight_gets_429) {
+  start(room(0, 0, 0, 10));
+  const auto results = client::get_all(std::vector(30, url("/delay?ms=300")));
+  std::map<long, int> by_status;
+  for (const auto& r : results) {
+    ++by_status[r.status];
+    if (r.status == 429) {
+      EXPECT_NE(r.body.find("too many requests in flight from 127.0.0.1"),
+                std::string::npos)
+          << r.body;
+    }
+  }
+  EXPECT_EQ(by_status[200], 10);
+  EXPECT_EQ(by_status[429], 20);
+  client::wait_until([&] { return server_->stats().in_flight == 0; }, 5);
+  EXPECT_EQ(server_->stats().peak_in_flight, 10);
+  EXPECT_EQ(live()["clients"][0]["in_flight"], 0);  // each end() gave its place back
+  EXPECT_EQ(client::get(url("/get")).status, 200);
 }
 
 TEST_P(dashboard_test, an_address_past_its_connections_gets_503_then_its_share_back) {
@@ -277,13 +323,36 @@ TEST_P(dashboard_test, an_address_past_its_share_of_unread_bytes_gets_503) {
   start(room(0, 1'000'000, 0));
   const auto big = client::get(url("/bytes/1500000"));
   EXPECT_EQ(big.status, 503);
-  EXPECT_NE(big.body.find("one address's share"), std::string::npos) << big.body;
+  EXPECT_NE(big.body.find("answers to 127.0.0.1 not yet sent would pass its share"),
+            std::string::npos)
+      << big.body;
   const auto fits = client::get(url("/bytes/900000"));
   EXPECT_EQ(fits.status, 200);
   EXPECT_EQ(fits.body.size(), 900'000U);
   // What it held is given back once sent: it fits again.
   client::wait_until([&] { return server_->stats().in_flight == 0; }, 5);
   EXPECT_EQ(client::get(url("/bytes/900000")).status, 200);
+  EXPECT_EQ(live()["clients"][0]["limited"], 1);  // counted against the address
+}
+
+}  // namespace
+
+namespace {
+
+// Over HTTP/2 one connection carries any number of streams: the in-flight
+// share is what holds a laptop back there (events engine, which speaks h2c).
+TEST(dashboard_h2_test, streams_past_the_in_flight_share_get_429) {
+  server s(server_options{.engine = engine_kind::events, .limits = room(2, 0, 0, 10)});
+  inflight::mock::test::h2_client h2(s.port());
+  std::vector<std::int32_t> streams;
+  for (int i = 0; i < 30; ++i) streams.push_back(h2.submit("/delay?ms=300"));
+  ASSERT_TRUE(h2.run(10));
+  std::map<int, int> by_status;
+  for (const auto id : streams) ++by_status[h2.response(id).status];
+  EXPECT_EQ(by_status[200], 10);
+  EXPECT_EQ(by_status[429], 20);
+  client::wait_until([&] { return s.stats().in_flight == 0; }, 5);
+  EXPECT_EQ(s.stats().peak_in_flight, 10);
 }
 
 }  // namespace

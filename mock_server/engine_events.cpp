@@ -8,6 +8,7 @@
 // connection while a request is pending (so a reset goes unnoticed, libevent
 // issues #78 and #666) and has no whole-head timeout.
 #include "mock_server/engine_events.hpp"
+#include "mock_server/wait.hpp"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -32,17 +33,6 @@ constexpr int listen_backlog = 4096;  // the kernel caps it at net.core.somaxcon
 constexpr timeval accept_back_off{0, 100'000};
 
 void quiet_log(int, const char*) {}
-
-std::string peer_address(const sockaddr* address) {
-  char text[INET6_ADDRSTRLEN] = "";
-  if (address->sa_family == AF_INET)
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(address)->sin_addr, text,
-              sizeof text);
-  else if (address->sa_family == AF_INET6)
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr, text,
-              sizeof text);
-  return text;
-}
 
 }  // namespace
 
@@ -161,7 +151,7 @@ void events_engine::on_resume_accepting(evutil_socket_t, short, void* self) {
 }
 
 std::size_t events_engine::budget_left(const connection& c) const {
-  const auto left = options_.limits.max_bytes_in_flight - bytes_in_flight_;
+  const auto left = budget_left();
   if (options_.limits.max_bytes_per_client == 0) return left;
   return std::min(left, stats_.client_bytes_left(c.origin));
 }

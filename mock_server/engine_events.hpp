@@ -97,6 +97,9 @@ class events_engine final : public server::engine {
   // What is left of the bytes-in-flight cap for an answer on `c`: serving a
   // room, no more than its address's share (limits.hpp).
   [[nodiscard]] std::size_t budget_left(const connection& c) const;
+  [[nodiscard]] std::size_t budget_left() const {  // the whole server's
+    return options_.limits.max_bytes_in_flight - bytes_in_flight_;
+  }
   // Reserves `bytes` of the bytes-in-flight cap (and of the address's share);
   // false when they do not fit.
   bool reserve(connection& c, std::size_t bytes);

@@ -178,7 +178,12 @@ void threads_engine::accept_loop() {
 
 void threads_engine::accept_queued() {
   for (;;) {  // every connection already queued, then back to waiting
-    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    // The address as accepted: a client that resets at once has no peer name
+    // later, and its connection must be counted and uncounted under it.
+    sockaddr_storage peer{};
+    socklen_t peer_size = sizeof peer;
+    const int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer), &peer_size,
+                             SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0 && (errno == EINTR || errno == ECONNABORTED)) continue;
     if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
       // Something else in the process took the descriptors. The connection
@@ -202,9 +207,7 @@ void threads_engine::accept_queued() {
       refuse(fd);
       continue;
     }
-    // The address as accepted: a client that resets at once has no peer name
-    // later, and its connection must be uncounted under the same address.
-    auto origin = peer_address(fd);
+    auto origin = peer_address(reinterpret_cast<const sockaddr*>(&peer));
     if (!stats_.client_connected(origin)) {  // serving a room: its share is held
       stats_.note_refused();
       refuse_connection(fd, 503, too_many_from(origin, limits_));

@@ -117,7 +117,7 @@ void refuse(connection& c, int status, const std::string& message) {
 
 // The answer, or the last piece of it, is queued: the request is served.
 void finish_answer(connection& c) {
-  if (c.in_flight) c.engine->stats().end(/*abandoned=*/false);
+  if (c.in_flight) c.engine->stats().end(/*abandoned=*/false, c.origin);
   c.in_flight = false;
   c.plan = reply{};  // its body is in the output buffer now; free our copy
   const auto unread = evbuffer_get_length(bufferevent_get_input(c.bev));
@@ -195,7 +195,9 @@ void begin_request(connection& c) {
   c.head_only = c.head.method == "HEAD";
   if (c.plan.refused || !engine.reserve(c, c.head_only ? 0 : c.plan.length)) {
     c.plan = reply{};
-    return refuse(c, 503, busy_error(engine.options()));
+    return refuse(
+        c, 503,
+        engine.stats().busy_for(c.origin, engine.budget_left(), engine.options()));
   }
   std::optional<double> queue_ms;  // accepted -> handled, for a first request
   if (c.first_request)
@@ -204,7 +206,7 @@ void begin_request(connection& c) {
   c.first_request = false;
   c.queue_ms = queue_ms.value_or(0);
   if (c.plan.counted) {
-    engine.stats().begin(c.plan.route, queue_ms);
+    engine.stats().begin(c.plan.route, queue_ms, c.origin);
     engine.stats().count_connection(c.counted_in, /*h2=*/false);
   }
   c.in_flight = c.plan.counted;
@@ -289,7 +291,7 @@ void guarded(connection* c, Work work) noexcept {
       c->engine->stats().note_internal_error();
       if (c->now == state::reading_head || c->now == state::reading_body ||
           c->now == state::waiting) {
-        if (c->in_flight) c->engine->stats().end(false);
+        if (c->in_flight) c->engine->stats().end(false, c->origin);
         c->in_flight = false;
         return refuse(*c, 500, "internal error (counted in /stats)");
       }
@@ -387,7 +389,11 @@ void on_timer(evutil_socket_t, short, void* arg) {
 // the bytes-in-flight cap.
 void on_output_drained(evbuffer*, const evbuffer_cb_info* info, void* arg) {
   auto* c = static_cast<connection*>(arg);
-  if (info->n_deleted > 0) c->engine->release(*c, info->n_deleted);
+  try {  // nothing may unwind into libevent's frames (release() takes a lock)
+    if (info->n_deleted > 0) c->engine->release(*c, info->n_deleted);
+  } catch (...) {
+    c->engine->stats().note_internal_error();
+  }
 }
 
 }  // namespace
@@ -424,7 +430,7 @@ void refuse_at_once(connection& c, const std::string& message) {
 
 void cut_for_stop(connection& c) {
   if (c.h2) h2_cut_for_stop(c);
-  if (c.in_flight) c.engine->stats().end(/*abandoned=*/false);
+  if (c.in_flight) c.engine->stats().end(/*abandoned=*/false, c.origin);
   c.in_flight = false;
 }
 
@@ -435,7 +441,7 @@ void close_when_flushed(connection& c) {
 
 void events_engine::close(connection* c) {
   c->h2.reset();  // its streams under way count as abandoned
-  if (c->in_flight) stats_.end(/*abandoned=*/true);
+  if (c->in_flight) stats_.end(/*abandoned=*/true, c->origin);
   evbuffer_remove_cb_entry(bufferevent_get_output(c->bev), c->drained);
   release(*c, c->held);
   event_free(c->timer);

@@ -225,7 +225,7 @@ void start_h2(connection& c) {
 
 void h2_cut_for_stop(connection& c) {
   for (auto& s : c.h2->streams) {
-    if (s.in_flight) c.engine->stats().end(/*abandoned=*/false);
+    if (s.in_flight) c.engine->stats().end(/*abandoned=*/false, c.origin);
     s.in_flight = false;
   }
 }

@@ -136,7 +136,9 @@ void dispatch(h2_stream& s) {
   s.head_only = s.method == "HEAD";
   const auto bytes = s.head_only ? 0 : s.plan.length;
   if (s.plan.refused || !engine.reserve(*h.conn, bytes))
-    return refuse(s, 503, busy_error(engine.options()));
+    return refuse(
+        s, 503,
+        engine.stats().busy_for(h.conn->origin, engine.budget_left(), engine.options()));
   s.held = bytes;
   std::optional<double> queue_ms;  // accepted -> handled, for a first stream
   if (h.first_stream)
@@ -145,7 +147,7 @@ void dispatch(h2_stream& s) {
   h.first_stream = false;
   s.queue_ms = queue_ms.value_or(0);
   if (s.plan.counted) {
-    engine.stats().begin(s.plan.route, queue_ms);
+    engine.stats().begin(s.plan.route, queue_ms, h.conn->origin);
     engine.stats().stream_opened();
     engine.stats().count_connection(h.counted_in, /*h2=*/true);
   }
@@ -292,7 +294,8 @@ int on_frame_send(nghttp2_session* ng, const nghttp2_frame* frame, void*) {
   try {
     evtimer_del(s->timer);
     s->now = state::done;
-    if (s->in_flight) engine_of(*s).stats().end(/*abandoned=*/false);
+    if (s->in_flight)
+      engine_of(*s).stats().end(/*abandoned=*/false, s->session->conn->origin);
     s->in_flight = false;
     s->plan = reply{};  // its body is sent: free it
     if (nghttp2_session_get_stream_remote_close(ng, s->id) == 0)
@@ -342,7 +345,7 @@ void set_stream_callbacks(nghttp2_session_callbacks* callbacks) {
 }
 
 void free_stream(h2_stream& s, bool abandoned) {
-  if (s.in_flight) engine_of(s).stats().end(abandoned);
+  if (s.in_flight) engine_of(s).stats().end(abandoned, s.session->conn->origin);
   s.in_flight = false;
   release(s, s.held);
   if (s.timer != nullptr) event_free(s.timer);

@@ -58,6 +58,9 @@ struct server_limits {
   // request a 429 JSON, an answer a 503 JSON; each is counted against the
   // address on /dashboard.
   int max_connections_per_client = 0;
+  // Requests in flight: over HTTP/1.1 the connections bound them already;
+  // over HTTP/2 one connection carries thousands of streams.
+  int max_in_flight_per_client = 0;
   std::size_t max_bytes_per_client = 0;
   // A bucket of one second's worth: a run's N at once is fine up to it.
   int max_requests_per_second_per_client = 0;
@@ -68,6 +71,7 @@ struct server_limits {
 // if each used its share, past max_connections: the first come are served).
 inline server_limits room_limits(server_limits limits) {
   limits.max_connections_per_client = 1'024;
+  limits.max_in_flight_per_client = 1'024;
   limits.max_bytes_per_client = 8 * 1024 * 1024;
   limits.max_requests_per_second_per_client = 2'000;
   return limits;

@@ -28,7 +28,7 @@ std::vector<std::string> network_addresses() {
     char text[INET_ADDRSTRLEN] = "";
     const auto& in = reinterpret_cast<const sockaddr_in&>(*a->ifa_addr);
     ::inet_ntop(AF_INET, &in.sin_addr, text, sizeof text);
-    if (std::string(text).rfind("127.", 0) != 0) out.emplace_back(text);
+    if (!mock::is_loopback(text)) out.emplace_back(text);
   }
   ::freeifaddrs(all);
   return out;
@@ -48,14 +48,12 @@ void describe_room(const mock::server_options& options, int port) {
   if (l.max_connections_per_client > 0 || l.max_bytes_per_client > 0 ||
       l.max_requests_per_second_per_client > 0)
     std::fprintf(stderr,
-                 "each address may hold %d connections and %zu MiB of unread answers, "
-                 "and send %d requests a second (0: no limit; --no-room-limits lifts "
-                 "them)\n",
-                 l.max_connections_per_client, l.max_bytes_per_client / (1024 * 1024),
-                 l.max_requests_per_second_per_client);
-  if (options.host.rfind("127.", 0) == 0 || options.host == "::1" ||
-      options.host == "localhost")
-    return;
+                 "each address may hold %d connections, %d requests in flight and %zu "
+                 "KiB of unread answers, and send %d requests a second (0: no limit; "
+                 "--no-room-limits lifts them)\n",
+                 l.max_connections_per_client, l.max_in_flight_per_client,
+                 l.max_bytes_per_client / 1024, l.max_requests_per_second_per_client);
+  if (mock::is_loopback(options.host)) return;
   for (const auto& host : hosts)
     std::fprintf(stderr, "attendees: build/release/bin/03_curl_multi --url %s\n",
                  at(host).c_str());

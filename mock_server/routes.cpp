@@ -231,6 +231,7 @@ reply live(const params& query, const request_stats& stats) {
   for (const auto& c : v.clients)
     clients.push_back({{"address", c.address},
                        {"connections", c.connections},
+                       {"in_flight", c.in_flight},
                        {"requests", c.requests},
                        {"last_second", c.last_second},
                        {"limited", c.limited},
@@ -238,7 +239,8 @@ reply live(const params& query, const request_stats& stats) {
                        {"idle_s", std::round(c.idle_s * 10) / 10}});
   const auto& l = v.limits;
   const bool room = l.max_connections_per_client > 0 || l.max_bytes_per_client > 0 ||
-                    l.max_requests_per_second_per_client > 0;
+                    l.max_requests_per_second_per_client > 0 ||
+                    l.max_in_flight_per_client > 0;
   auto r = json_reply(
       200, {{"engine", v.engine},
             {"bucket_ms", timeline::bucket.count()},
@@ -254,6 +256,7 @@ reply live(const params& query, const request_stats& stats) {
             {"client_count", v.client_count},
             {"per_client",
              room ? json{{"connections", l.max_connections_per_client},
+                         {"in_flight", l.max_in_flight_per_client},
                          {"bytes", l.max_bytes_per_client},
                          {"requests_per_second", l.max_requests_per_second_per_client}}
                   : json(nullptr)}});
@@ -324,11 +327,23 @@ reply dispatch(const request& req, const std::string& target, request_stats& sta
   }
   // Everything from here on is counted, and, serving a room, held to the
   // address's request rate (limits.hpp).
-  if (!stats.admit(req.origin))
-    throw bad_request(
-        429, "too many requests from " + shown(req.origin) + " (this server allows " +
-                 std::to_string(options.limits.max_requests_per_second_per_client) +
-                 " a second from one address); wait a second and try again");
+  // A 429 is refused, not served: a flood held back must not draw as
+  // throughput on the dashboard.
+  if (const auto v = stats.admit(req.origin); v != client_table::verdict::admitted) {
+    const auto& l = options.limits;
+    auto r = json_reply(
+        429,
+        {{"error",
+          v == client_table::verdict::over_rate
+              ? "too many requests from " + shown(req.origin) + " (this server allows " +
+                    std::to_string(l.max_requests_per_second_per_client) +
+                    " a second from one address); wait a second and try again"
+              : "too many requests in flight from " + shown(req.origin) +
+                    " (this server allows " + std::to_string(l.max_in_flight_per_client) +
+                    " at once from one address); wait for some to finish"}});
+    r.counted = false;
+    return r;
+  }
   const auto starts = [&](std::string_view prefix) { return path.rfind(prefix, 0) == 0; };
   if (path == "/delay" || starts("/delay/")) return delay(path, query, stats, options);
   if (starts("/status/")) return status(path.substr(8), query);
@@ -409,13 +424,15 @@ std::string server_timing(double queue_ms, const reply& plan) {
 }
 
 std::string busy_error(const server_options& options) {
-  const auto& l = options.limits;
   return "busy: answers in progress would pass this server's limit of " +
-         std::to_string(l.max_bytes_in_flight) + " bytes not yet sent" +
-         (l.max_bytes_per_client > 0 ? " (or one address's share, " +
-                                           std::to_string(l.max_bytes_per_client) + ")"
-                                     : "") +
-         "; try again later";
+         std::to_string(options.limits.max_bytes_in_flight) +
+         " bytes not yet sent; try again later";
+}
+
+std::string share_error(const std::string& address, const server_limits& limits) {
+  return "busy: answers to " + shown(address) + " not yet sent would pass its share of " +
+         std::to_string(limits.max_bytes_per_client) +
+         " bytes (one address's limit); read what is sent, then try again";
 }
 
 std::string too_many_from(const std::string& address, const server_limits& limits) {

@@ -63,6 +63,9 @@ std::string body_piece(const reply& plan, std::size_t from, std::size_t n);
 
 // The 503's message when answers in progress would pass the cap.
 std::string busy_error(const server_options& options);
+// The 503's message when the answer would pass the address's share of the
+// bytes in flight (max_bytes_per_client).
+std::string share_error(const std::string& address, const server_limits& limits);
 // The 503's message when an address holds its max_connections_per_client.
 std::string too_many_from(const std::string& address, const server_limits& limits);
 

@@ -3,11 +3,14 @@
 #include <algorithm>
 
 #include "mock_server/percentile.hpp"
+#include "mock_server/routes.hpp"
 
 namespace inflight::mock {
 
-void request_stats::begin(const std::string& route, std::optional<double> queue_ms) {
+void request_stats::begin(const std::string& route, std::optional<double> queue_ms,
+                          const std::string& origin) {
   const std::scoped_lock lock(mutex_);
+  clients_.began(origin);
   ++in_flight_;
   peak_in_flight_ = std::max(peak_in_flight_, in_flight_);
   timeline_.started(timeline::clock::now(), in_flight_, queue_ms);
@@ -18,8 +21,9 @@ void request_stats::begin(const std::string& route, std::optional<double> queue_
   }
 }
 
-void request_stats::end(bool abandoned) {
+void request_stats::end(bool abandoned, const std::string& origin) {
   const std::scoped_lock lock(mutex_);
+  clients_.ended(origin);
   --in_flight_;
   ++served_;
   timeline_.ended(timeline::clock::now(), in_flight_);
@@ -91,9 +95,28 @@ void request_stats::client_disconnected(const std::string& address) {
   clients_.disconnected(address);
 }
 
-bool request_stats::admit(const std::string& address) {
+client_table::verdict request_stats::admit(const std::string& address) {
   const std::scoped_lock lock(mutex_);
-  return clients_.admit(address, client_table::clock::now());
+  const auto now = client_table::clock::now();
+  const auto v = clients_.admit(address, now);
+  if (v != client_table::verdict::admitted) {
+    ++refused_;
+    timeline_.refused(now, in_flight_);
+  }
+  return v;
+}
+
+std::string request_stats::busy_for(const std::string& address, std::size_t left,
+                                    const server_options& options) {
+  const auto& l = options.limits;
+  if (l.max_bytes_per_client > 0) {
+    const std::scoped_lock lock(mutex_);
+    if (clients_.bytes_left(address) < left) {
+      clients_.note_limited(address);
+      return share_error(address, l);
+    }
+  }
+  return busy_error(options);
 }
 
 std::size_t request_stats::client_bytes_left(const std::string& address) const {

@@ -22,10 +22,12 @@ class request_stats {
   explicit request_stats(std::string engine, const server_limits& limits = {})
       : engine_(std::move(engine)), clients_(limits) {}
 
-  // A request's handler started. `queue_ms`: accepted -> handler, when known.
-  void begin(const std::string& route, std::optional<double> queue_ms);
+  // A request's handler started. `queue_ms`: accepted -> handler, when known;
+  // `origin`: the client's address, whose requests in flight are counted too.
+  void begin(const std::string& route, std::optional<double> queue_ms,
+             const std::string& origin);
   // Its answer was sent (abandoned = false) or its client left (true).
-  void end(bool abandoned);
+  void end(bool abandoned, const std::string& origin);
 
   void note_waited_for_thread();
   void note_refused();
@@ -46,7 +48,14 @@ class request_stats {
   // Per client address (client_table): false when a per-client limit refuses.
   bool client_connected(const std::string& address);
   void client_disconnected(const std::string& address);
-  bool admit(const std::string& address);  // a counted request; false: 429
+  // A request for a counted route; not admitted: a 429, counted as refused.
+  client_table::verdict admit(const std::string& address);
+  // An answer of `bytes` was refused for want of room, `left` being what the
+  // whole server had: when the address's share was what fell short, it is
+  // counted against the address and the message names it (share_error);
+  // otherwise the server's own message (busy_error).
+  std::string busy_for(const std::string& address, std::size_t left,
+                       const server_options& options);
   // What take_client_bytes would accept now: SIZE_MAX without a limit.
   [[nodiscard]] std::size_t client_bytes_left(const std::string& address) const;
   bool take_client_bytes(const std::string& address, std::size_t bytes);

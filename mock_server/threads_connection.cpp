@@ -140,16 +140,21 @@ bool connection::receive(steady::time_point deadline) {
 // between, an exception included.
 struct connection::in_flight {
   in_flight(connection_context& context, reply routed, std::size_t taken,
-            const std::string* client)
-      : c(context), plan(std::move(routed)), held(taken), origin(client) {}
+            const std::string& address, bool share)
+      : c(context),
+        plan(std::move(routed)),
+        held(taken),
+        client(address),
+        shared(share) {}
   connection_context& c;
   reply plan;
   std::size_t held;           // bytes taken from the budget
-  const std::string* origin;  // and from this address's share, when not null
+  const std::string& client;  // the connection's address, which outlives this
+  bool shared;                // `held` was taken from the address's share too
   bool ended = false;
   // Answered (false) or abandoned by its client (true); the first call counts.
   void end(bool abandoned) {
-    if (!ended && plan.counted) c.stats.end(abandoned);
+    if (!ended && plan.counted) c.stats.end(abandoned, client);
     ended = true;
   }
   in_flight(const in_flight&) = delete;
@@ -158,15 +163,15 @@ struct connection::in_flight {
     end(/*abandoned=*/true);
     std::string().swap(plan.body);
     c.budget.give_back(held);
-    if (origin != nullptr) c.stats.give_back_client_bytes(*origin, held);
+    if (shared) c.stats.give_back_client_bytes(client, held);
   }
 };
 
 // One request: route it, carry its plan out, count it. False: close.
 bool connection::answer(const request_head& head, std::optional<double> queue_ms) {
   // The budget that is left goes to the router, which refuses a body too big
-  // for it before building it, and what the plan holds is taken before another
-  // thread routes (answer_budget::routing).
+  // for it before building it, and what the plan holds is taken (and the
+  // request begun) before another thread routes (answer_budget::routing).
   reply plan;
   const auto held_by = [&head](const reply& r) {
     return head.method == "HEAD" ? 0 : r.length;
@@ -185,17 +190,17 @@ bool connection::answer(const request_head& head, std::optional<double> queue_ms
       c_.budget.give_back(held_by(plan));
       taken = false;
     }
+    // Begun before another thread routes: the router's check of the
+    // address's requests in flight (a room's limit) counts this one.
+    if (taken && plan.counted) c_.stats.begin(plan.route, queue_ms, origin_);
   }
   const auto held = held_by(plan);
   if (!taken) {
-    refuse(503, busy_error(c_.options));
+    refuse(503, c_.stats.busy_for(origin_, c_.budget.left(), c_.options));
     return false;
   }
-  if (plan.counted) {
-    c_.stats.begin(plan.route, queue_ms);
-    c_.stats.count_connection(counted_in_, /*h2=*/false);
-  }
-  in_flight request{c_, std::move(plan), held, per_client ? &origin_ : nullptr};
+  if (plan.counted) c_.stats.count_connection(counted_in_, /*h2=*/false);
+  in_flight request{c_, std::move(plan), held, origin_, per_client};
   return carry_out(request, head, queue_ms.value_or(0)) == outcome::keep_open;
 }
 

@@ -44,6 +44,7 @@ std::vector<timeline::point> timeline::since(clock::time_point now,
                                              std::optional<std::uint64_t> after) const {
   const auto last = serial_at(now);
   const auto first_kept = last >= kept ? last - (kept - 1) : 0;
+  if (after && *after >= last) return {};  // nothing newer (and no wrap at 2^64 - 1)
   auto from = after ? std::max(*after + 1, first_kept) : first_kept;
   std::vector<point> out;
   auto it =

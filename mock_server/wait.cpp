@@ -91,17 +91,14 @@ void linger_and_close(int fd, const stop_signal& stop) {
   ::close(fd);
 }
 
-std::string peer_address(int fd) {
-  sockaddr_storage peer{};
-  socklen_t size = sizeof peer;
+std::string peer_address(const sockaddr* address) {
   char text[INET6_ADDRSTRLEN] = "";
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &size) != 0) return text;
-  if (peer.ss_family == AF_INET6)
-    ::inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6&>(peer).sin6_addr, text,
+  if (address->sa_family == AF_INET)
+    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(address)->sin_addr, text,
                 sizeof text);
-  else
-    ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in&>(peer).sin_addr, text,
-                sizeof text);
+  else if (address->sa_family == AF_INET6)
+    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr,
+                text, sizeof text);
   return text;
 }
 
