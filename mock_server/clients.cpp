@@ -36,7 +36,6 @@ client_table::verdict client_table::admit(const std::string& address,
     c.this_second = 0;
     c.second = second;
   }
-  ++c.this_second;
   // Over HTTP/2 one connection carries any number of streams: without this,
   // the connection limit would bound nothing there.
   const auto most = limits_.max_in_flight_per_client;
@@ -52,6 +51,7 @@ client_table::verdict client_table::admit(const std::string& address,
     c.tokens -= 1;
   }
   ++c.requests;
+  ++c.this_second;  // admitted only, as `requests`: the refused are `limited`
   return verdict::admitted;
 }
 

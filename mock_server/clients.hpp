@@ -50,7 +50,7 @@ class client_table {
     std::int64_t connections = 0;   // open now
     std::int64_t in_flight = 0;     // requests in flight now
     std::uint64_t requests = 0;     // since the server started (/stats/reset keeps them)
-    std::uint64_t last_second = 0;  // requests in the last whole second
+    std::uint64_t last_second = 0;  // requests admitted in the last whole second
     std::uint64_t limited = 0;      // refused by a per-client limit
     std::size_t bytes = 0;          // answer bytes held now
     double idle_s = 0;              // since its last request or connection

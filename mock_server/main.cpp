@@ -46,16 +46,21 @@ void describe_room(const mock::server_options& options, int port) {
   if (hosts.empty()) hosts.emplace_back(options.host);
   std::fprintf(stderr, "dashboard: %s/dashboard\n", at(hosts.front()).c_str());
   if (l.max_connections_per_client > 0 || l.max_bytes_per_client > 0 ||
-      l.max_requests_per_second_per_client > 0)
+      l.max_requests_per_second_per_client > 0 || l.max_in_flight_per_client > 0) {
+    const auto kib = l.max_bytes_per_client / 1024;
+    const auto bytes = kib % 1024 == 0 ? std::to_string(kib / 1024) + " MiB"
+                                       : std::to_string(kib) + " KiB";
     std::fprintf(stderr,
-                 "each address may hold %d connections, %d requests in flight and %zu "
-                 "KiB of unread answers, and send %d requests a second (0: no limit; "
+                 "each address may hold %d connections, %d requests in flight and %s of "
+                 "unread answers, and send %d requests a second (0: no limit; "
                  "--no-room-limits lifts them)\n",
-                 l.max_connections_per_client, l.max_in_flight_per_client,
-                 l.max_bytes_per_client / 1024, l.max_requests_per_second_per_client);
+                 l.max_connections_per_client, l.max_in_flight_per_client, bytes.c_str(),
+                 l.max_requests_per_second_per_client);
+  }
   if (mock::is_loopback(options.host)) return;
   for (const auto& host : hosts)
-    std::fprintf(stderr, "attendees: build/release/bin/03_curl_multi --url %s\n",
+    std::fprintf(stderr,
+                 "attendees: build/release/bin/03_curl_multi --url %s --requests 100\n",
                  at(host).c_str());
 }
 

@@ -47,13 +47,12 @@ if command -v apt-cache >/dev/null 2>&1 && ! apt-cache show "$boost" >/dev/null 
   boost=libboost1.83-dev
 fi
 debian_packages+=("$boost")
-brew_packages=(cmake ninja pkg-config curl libevent libnghttp2 boost nlohmann-json
-               googletest google-benchmark clang-format)
-
-if [[ "$(uname -s)" == "Darwin" ]]; then
-  echo "On macOS, install the dependencies with Homebrew:" >&2
-  echo "  brew install ${brew_packages[*]}" >&2
-  exit 0
+# Linux only: the bundled server and chapter 04 use accept4, eventfd and epoll.
+if [[ "$(uname -s)" != "Linux" ]]; then
+  echo "setup.sh: inflight builds on Linux only (the bundled server and chapter 04 use" >&2
+  echo "  accept4, eventfd and epoll). On $(uname -s), open the repository in its dev" >&2
+  echo "  container (.devcontainer; VS Code or GitHub Codespaces) and run the commands there." >&2
+  exit 1
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
