@@ -142,8 +142,10 @@ class threads_engine final : public server::engine {
   void serve(int fd, const std::string& origin, double queue_ms) {
     serve_connection(fd, origin, queue_ms, context_);
     --connections_;
-    stats_.connection_closed();
+    // The address first: once /stats counts a connection closed, its
+    // address's share is back.
     stats_.client_disconnected(origin);
+    stats_.connection_closed();
   }
 
   // Declaration order is the order of construction: the context and the pool

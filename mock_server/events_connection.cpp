@@ -447,8 +447,10 @@ void events_engine::close(connection* c) {
   event_free(c->timer);
   if (c->probe != nullptr) event_free(c->probe);
   bufferevent_free(c->bev);  // closes the socket
-  stats_.connection_closed();
+  // The address first: once /stats counts a connection closed, its
+  // address's share is back.
   if (c->client_counted) stats_.client_disconnected(c->origin);
+  stats_.connection_closed();
   connections_.erase(c);
   delete c;
 }
