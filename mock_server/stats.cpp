@@ -40,10 +40,14 @@ void request_stats::set_worker_threads(int count) {
   worker_threads_ = count;
 }
 
+void request_stats::count_refused(timeline::clock::time_point now) {
+  ++refused_;
+  timeline_.refused(now, in_flight_);
+}
+
 void request_stats::note_refused() {
   const std::scoped_lock lock(mutex_);
-  ++refused_;
-  timeline_.refused(timeline::clock::now(), in_flight_);
+  count_refused(timeline::clock::now());
 }
 
 void request_stats::note_internal_error() {
@@ -99,10 +103,7 @@ client_table::verdict request_stats::admit(const std::string& address) {
   const std::scoped_lock lock(mutex_);
   const auto now = client_table::clock::now();
   const auto v = clients_.admit(address, now);
-  if (v != client_table::verdict::admitted) {
-    ++refused_;
-    timeline_.refused(now, in_flight_);
-  }
+  if (v != client_table::verdict::admitted) count_refused(now);
   return v;
 }
 
@@ -133,11 +134,6 @@ void request_stats::give_back_client_bytes(const std::string& address,
                                            std::size_t bytes) {
   const std::scoped_lock lock(mutex_);
   clients_.give_back_bytes(address, bytes);
-}
-
-void request_stats::note_client_limited(const std::string& address) {
-  const std::scoped_lock lock(mutex_);
-  clients_.note_limited(address);
 }
 
 request_stats::live_view request_stats::live(std::optional<std::uint64_t> after) const {

@@ -60,7 +60,6 @@ class request_stats {
   [[nodiscard]] std::size_t client_bytes_left(const std::string& address) const;
   bool take_client_bytes(const std::string& address, std::size_t bytes);
   void give_back_client_bytes(const std::string& address, std::size_t bytes);
-  void note_client_limited(const std::string& address);
 
   // What /stats/live answers (the dashboard's feed): the timeline's buckets
   // after `after`, the totals, the routes and the busiest clients. Cheap:
@@ -94,6 +93,9 @@ class request_stats {
   void reset();
 
  private:
+  // One refusal: the count and its bucket on the timeline. With mutex_ held.
+  void count_refused(timeline::clock::time_point now);
+
   // Enough samples for stable percentiles; past it new samples are dropped
   // (and `queue_samples` keeps counting) so memory stays bounded.
   static constexpr std::size_t max_queue_samples = 1 << 20;
