@@ -217,13 +217,7 @@ void threads_engine::accept_queued() {
     }
     ++connections_;
     stats_.connection_opened();
-    if (!pool_.enqueue(fd, origin)) {  // no worker runs, and none could start
-      --connections_;
-      stats_.connection_closed();
-      stats_.client_disconnected(origin);
-      stats_.note_refused();
-      refuse_connection(fd, 503, "cannot start a thread to serve this connection");
-    }
+    pool_.enqueue(fd, std::move(origin));
   }
 }
 

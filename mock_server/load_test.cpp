@@ -3,13 +3,6 @@
 // counts; none is lost. Issue 12, item 2: the threads engine lost 676-2,048 of
 // them in 3 runs of 6 ("Empty reply from server"), counted nowhere. No timing
 // asserts: the figures are the benchmarks' job.
-// Known to fail rarely on a slow build (tsan, a loaded CI machine), on the
-// threads engine: a few "Failure when receiving data from the peer" that the
-// server never accepted. Its one accepting thread also starts the first 1,024
-// workers, the kernel's accept queue overflows meanwhile (nstat
-// TcpExtListenOverflows: 22,943 in one passing tsan run), and now and then a
-// handshake the kernel dropped ends in a reset. Next: start workers off the
-// accepting thread.
 #include <gtest/gtest.h>
 
 #include <sys/resource.h>
