@@ -21,6 +21,7 @@ std::optional<std::string> request(const std::string& url, bool post) {
   const easy_handle easy = make_easy();
   std::string body;
   set_option(easy.get(), CURLOPT_URL, url.c_str());
+  apply_proxy_policy(easy.get(), url);
   set_option(easy.get(), CURLOPT_WRITEFUNCTION, append_body);
   set_option(easy.get(), CURLOPT_WRITEDATA, &body);
   set_option(easy.get(), CURLOPT_TIMEOUT_MS, stats_timeout_ms);

@@ -47,8 +47,28 @@ easy_handle make_easy() {
   return easy;
 }
 
+bool is_loopback_url(const std::string& url) {
+  const std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> parsed(curl_url(),
+                                                                   curl_url_cleanup);
+  char* host = nullptr;
+  if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
+      curl_url_get(parsed.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+    return false;  // curl will say what is wrong with the URL when it runs it
+  }
+  const std::string name = host;
+  curl_free(host);
+  return name == "localhost" || name == "[::1]" || name.rfind("127.", 0) == 0;
+}
+
+void apply_proxy_policy(CURL* easy, const std::string& url) {
+  // "*": no proxy for any host. nullptr: back to the environment's no_proxy.
+  set_option(easy, CURLOPT_NOPROXY,
+             is_loopback_url(url) ? "*" : static_cast<const char*>(nullptr));
+}
+
 void attach_record(CURL* easy, transfer& t, const run_clock& clock) {
   t.error_buffer[0] = '\0';
+  apply_proxy_policy(easy, t.record.url);
   set_option(easy, CURLOPT_WRITEFUNCTION, count_body);
   set_option(easy, CURLOPT_WRITEDATA, &t.record);
   set_option(easy, CURLOPT_ERRORBUFFER, t.error_buffer.data());

@@ -49,7 +49,18 @@ struct transfer {
 // Points `easy`'s body and error message at `t` (the body is counted and
 // dropped: a real client would keep or parse it) and stamps the start time.
 // The request itself (URL, timeout, ...) is chapter 01's begin_transfer.
+// Also applies proxy_policy to t.record.url.
 void attach_record(CURL* easy, transfer& t, const run_clock& clock);
+
+// Whether a URL's host is this machine: localhost, 127.0.0.0/8 or [::1].
+bool is_loopback_url(const std::string& url);
+
+// A request to this machine never goes through a proxy: an `http_proxy` set
+// for a workshop room or a company network would otherwise take the bundled
+// server's traffic to a proxy that cannot reach our loopback. Any other URL
+// (a user's --url or --urls) follows the environment as curl does
+// (http_proxy, no_proxy). Set on every transfer: a reused handle keeps it.
+void apply_proxy_policy(CURL* easy, const std::string& url);
 
 // Stamps the end time and the thread, and reads what happened: curl's own
 // message for a transport error, "HTTP <code>" for a status >= 400.
