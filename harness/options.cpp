@@ -22,7 +22,7 @@ constexpr double max_timeout_s = 3600;
 // rather than let every request fail with a 400.
 const double max_delay_s = mock::server_options{}.max_delay_s;
 
-std::string quoted(std::string_view text) {
+std::string in_quotes(std::string_view text) {
   return "'" + std::string(text) + "'";
 }
 
@@ -37,7 +37,7 @@ std::vector<std::string> read_url_list(std::string_view file) {
   std::ifstream opened;
   if (file != "-") {
     opened.open(std::string(file));
-    if (!opened) throw usage_error("--urls: cannot open " + quoted(file));
+    if (!opened) throw usage_error("--urls: cannot open " + in_quotes(file));
   }
   std::istream& in = file == "-" ? std::cin : opened;
   std::vector<std::string> urls;
@@ -47,7 +47,7 @@ std::vector<std::string> read_url_list(std::string_view file) {
     if (url.empty() || url.starts_with('#')) continue;  // blank lines, comments
     if (!is_http_url(url)) {
       throw usage_error("--urls: line " + std::to_string(number) + " of " +
-                        std::string(file) + " is not an http(s) URL: " + quoted(url));
+                        std::string(file) + " is not an http(s) URL: " + in_quotes(url));
     }
     urls.push_back(url);
   }
@@ -71,7 +71,7 @@ std::vector<option_spec> shared_options(const chapter_spec& chapter, run_options
        [&o](std::string_view v) {
          if (!is_http_url(v)) {
            throw usage_error("--url: expected an http:// or https:// URL, got " +
-                             quoted(v));
+                             in_quotes(v));
          }
          o.url = std::string(v);
          while (o.url.ends_with('/')) o.url.pop_back();
@@ -143,7 +143,7 @@ std::int64_t parse_whole(std::string_view option, std::string_view text, std::in
       value > max) {
     throw usage_error(std::string(option) + ": expected a whole number from " +
                       std::to_string(min) + " to " + std::to_string(max) + ", got " +
-                      quoted(text));
+                      in_quotes(text));
   }
   return value;
 }
@@ -156,7 +156,7 @@ double parse_seconds(std::string_view option, std::string_view text, double min,
       value < min || value > max) {
     throw usage_error(std::string(option) + ": expected seconds from " +
                       format_number(min) + " to " + format_number(max) + ", got " +
-                      quoted(text));
+                      in_quotes(text));
   }
   return value;
 }
@@ -177,7 +177,7 @@ parse_result parse_arguments(const chapter_spec& chapter,
       const std::size_t equals = arg.find('=');
       const std::string name = arg.substr(0, equals);
       const option_spec* spec = find_option(table, name);
-      if (spec == nullptr) throw usage_error("unknown argument " + quoted(arg));
+      if (spec == nullptr) throw usage_error("unknown argument " + in_quotes(arg));
       std::string value;
       if (equals != std::string::npos) {
         if (spec->value_name.empty()) throw usage_error(name + ": takes no value");
