@@ -1,22 +1,37 @@
 #!/usr/bin/env bash
-# Checks the workshop's dev container without any image registry: builds a
-# Debian 12 base image from Debian's packages (mmdebstrap), imports it into
-# podman, builds .devcontainer/Dockerfile on it, and runs the README's two
-# commands inside, on a copy of HEAD, with the container's descriptor limit.
-# Prints how long each step took. Not part of every CI run (it downloads a
-# Debian system and builds everything twice): run it after changing the
-# container, the set-up script or the quick start.
-#   scripts/container_check.sh [--rebuild]   (--rebuild: a new base image too)
+# Checks inflight on a Debian release in its dev container, without any image
+# registry: builds a base image of that release from Debian's packages
+# (mmdebstrap), imports it into podman, builds .devcontainer/Dockerfile on it,
+# and runs the README's two commands inside, on a copy of HEAD, with the
+# container's descriptor limit. Prints how long each step took.
+#   scripts/container_check.sh [--release trixie|bookworm] [--rebuild] [--ci]
+#     --release  the Debian release (default trixie, Debian 13: the container's
+#                default; bookworm is Debian 12)
+#     --rebuild  a new base image too
+#     --ci       instead of the two commands: the README's test command, then
+#                the suite built by that release's Clang (what .ci/run runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+usage() {
+  echo "usage: scripts/container_check.sh [--release trixie|bookworm] [--rebuild] [--ci]" >&2
+  exit 2
+}
+release=trixie
 rebuild=false
-case "${1:-}" in
-  "") ;;
-  --rebuild) rebuild=true ;;
-  *) echo "usage: scripts/container_check.sh [--rebuild]" >&2
-     exit 2 ;;
-esac
+ci=false
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --release)
+      [[ $# -ge 2 && ( "$2" == trixie || "$2" == bookworm ) ]] || usage
+      release=$2
+      shift ;;
+    --rebuild) rebuild=true ;;
+    --ci) ci=true ;;
+    *) usage ;;
+  esac
+  shift
+done
 if [[ $(id -u) -ne 0 ]]; then
   echo "container_check: run as root (it installs mmdebstrap and podman, and runs podman)" >&2
   exit 1
@@ -56,24 +71,30 @@ nofile=$(at_most "$(ulimit -Hn)" 65536)
 nproc=$(at_most "$(ulimit -Hu)" 32768)
 run_opts=(--rm --runtime runc --network host
           --ulimit "nofile=$nofile:$nofile" --ulimit "nproc=$nproc:$nproc")
-base=localhost/inflight-base:bookworm
-image=localhost/inflight-dev:latest
+base=localhost/inflight-base:$release
+image=localhost/inflight-dev:$release
 
 if $rebuild || ! podman image exists "$base"; then
-  timed "the base image (mmdebstrap bookworm)" \
-    sh -c "mmdebstrap --quiet --variant=apt bookworm - | podman import - $base >/dev/null"
+  timed "the base image (mmdebstrap $release)" \
+    sh -c "mmdebstrap --quiet --variant=apt $release - | podman import - $base >/dev/null"
 fi
 timed "the dev image (.devcontainer/Dockerfile)" \
   podman build --quiet --runtime runc --network host --build-arg "BASE=$base" \
     -f .devcontainer/Dockerfile -t "$image" .
 
-# Inside: a copy of HEAD, as a fresh clone has it, and the README's two
-# commands, each timed.
-inside='set -euo pipefail
+# Inside: a copy of HEAD, as a fresh clone has it, and each command timed.
+if $ci; then
+  commands=("scripts/test.sh" "scripts/test.sh clang")
+else
+  commands=("scripts/tour.sh" "scripts/test.sh")
+fi
+inside="set -euo pipefail
 mkdir /src && tar -x -C /src && cd /src
-start=$SECONDS; scripts/tour.sh
-echo "container_check: scripts/tour.sh took $((SECONDS - start)) s" >&2
-start=$SECONDS; scripts/test.sh
-echo "container_check: scripts/test.sh took $((SECONDS - start)) s" >&2'
-git archive HEAD | timed "the two commands in the container" \
+echo \"container_check: \$(. /etc/os-release && echo \$PRETTY_NAME)\" >&2"
+for command in "${commands[@]}"; do
+  inside+="
+start=\$SECONDS; $command
+echo \"container_check: $command took \$((SECONDS - start)) s\" >&2"
+done
+git archive HEAD | timed "the commands in the container ($release)" \
   podman run -i "${run_opts[@]}" "$image" bash -c "$inside"

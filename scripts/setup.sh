@@ -7,9 +7,6 @@
 #   scripts/setup.sh --browser
 #                             also headless Chromium, for the dashboard's test
 #                             in a real browser (CI asks for it)
-#   scripts/setup.sh --clang-16
-#                             also Clang 16 beside Debian's default Clang 14,
-#                             for `scripts/test.sh clang-16` (CI runs both)
 # Idempotent: when everything is present it prints nothing and exits 0.
 # When it cannot install (not root and no password-less sudo) it prints the
 # exact command to run and exits 1.
@@ -34,19 +31,15 @@ for option in "$@"; do
     # A font, so that the screenshot's text is text (Chromium itself only
     # recommends one).
     --browser) debian_packages+=(chromium fonts-dejavu-core) ;;
-    --clang-16) debian_packages+=(clang-16 libclang-rt-16-dev) ;;
-    *) echo "usage: scripts/setup.sh [--peers] [--browser] [--clang-16]" >&2
+    *) echo "usage: scripts/setup.sh [--peers] [--browser]" >&2
        exit 2 ;;
   esac
 done
 # Boost (Asio and Beast, header-only) for 04's Asio twin: about 10 MB to
-# download, 155 MB installed. Debian 12 has 1.81; Ubuntu 24.04 has 1.83.
-boost=libboost1.81-dev
-if command -v apt-cache >/dev/null 2>&1 && ! apt-cache show "$boost" >/dev/null 2>&1 &&
-   apt-cache show libboost1.83-dev >/dev/null 2>&1; then
-  boost=libboost1.83-dev
-fi
-debian_packages+=("$boost")
+# download, 155 MB installed. Its package carries the version in its name
+# (Debian 12: 1.81, Debian 13 and Ubuntu 24.04: 1.83), chosen below from what
+# apt can install.
+boost_choices=(libboost1.83-dev libboost1.81-dev)
 # Linux only: the bundled server and chapter 04 use accept4, eventfd and epoll.
 if [[ "$(uname -s)" != "Linux" ]]; then
   echo "setup.sh: inflight builds on Linux only (the bundled server and chapter 04 use" >&2
@@ -62,11 +55,44 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
   exit 1
 fi
 
-missing=()
-for package in "${debian_packages[@]}"; do
-  status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
-  [[ "$status" == "installed" ]] || missing+=("$package")
-done
+# Whether apt can install a package: it has a candidate version. (Not
+# `apt-cache show`, which exits 0 for a name that other packages only mention,
+# as Debian 13's newer Boost packages mention libboost1.81-dev.)
+installable() {
+  local candidate
+  candidate=$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2 }')
+  [[ -n "$candidate" && "$candidate" != "(none)" ]]
+}
+# The first Boost package that is installed, or else the first apt can install;
+# "" when apt knows none yet (a machine that never ran apt-get update).
+choose_boost() {
+  local package status
+  for package in "${boost_choices[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+    [[ "$status" == "installed" ]] && { echo "$package"; return; }
+  done
+  for package in "${boost_choices[@]}"; do
+    installable "$package" && { echo "$package"; return; }
+  done
+  echo ""
+}
+
+missing_packages() {  # what of debian_packages, and Boost, is not installed yet
+  local package status boost
+  for package in "${debian_packages[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+    [[ "$status" == "installed" ]] || echo "$package"
+  done
+  boost=$(choose_boost)
+  if [[ -z "$boost" ]]; then
+    echo "libboost-dev-unknown"  # decided again once apt's lists are there
+  else
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$boost" 2>/dev/null || true)
+    [[ "$status" == "installed" ]] || echo "$boost"
+  fi
+}
+
+mapfile -t missing < <(missing_packages)
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "setup: installing ${missing[*]}" >&2
@@ -82,11 +108,16 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq >/dev/null
-# A machine that never ran apt-get update knows no package yet: choose the
-# Boost package again now that the lists are there.
-if [[ "$boost" == libboost1.81-dev ]] && ! apt-cache show "$boost" >/dev/null 2>&1 &&
-   apt-cache show libboost1.83-dev >/dev/null 2>&1; then
-  missing=("${missing[@]/#libboost1.81-dev/libboost1.83-dev}")
-fi
+# A machine that never ran apt-get update knew no package yet: choose again
+# now that the lists are there, and name what apt cannot install at all.
+mapfile -t missing < <(missing_packages)
+[[ ${#missing[@]} -eq 0 ]] && { echo "setup: done" >&2; exit 0; }
+for package in "${missing[@]}"; do
+  if [[ "$package" == libboost-dev-unknown ]] || ! installable "$package"; then
+    echo "setup: apt cannot install '${package/libboost-dev-unknown/${boost_choices[*]}}'" \
+         "on this system (no candidate in its package lists)" >&2
+    exit 1
+  fi
+done
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "setup: done" >&2
