@@ -50,7 +50,9 @@ abandoned under_a_timeout(event_loop& loop, std::stop_source& stop) {
 
 TEST_F(lifetime_test, a_timeout_goes_with_the_coroutine_that_set_it) {
   std::stop_source stop;
-  { const abandoned gone = under_a_timeout(loop, stop); }
+  {  // made and destroyed at once
+    const abandoned gone = under_a_timeout(loop, stop);
+  }
   turn_for(loop, 50);  // wait_for's timer, if left armed, fires into freed memory
   EXPECT_FALSE(stop.stop_requested()) << "the timer of a destroyed wait_for fired";
 }
@@ -82,7 +84,9 @@ TEST_F(lifetime_test, a_coroutine_destroyed_in_line_leaves_the_line) {
   bool got = false;
   task<int> main = [](semaphore& s, bool& g) -> task<int> {
     const semaphore::permit permit = co_await s.acquire();
-    { const abandoned gone = waits_in_line(s, g); }  // in line, then destroyed
+    {  // in line, then destroyed
+      const abandoned gone = waits_in_line(s, g);
+    }
     EXPECT_EQ(s.waiting(), 0U);
     co_return 0;
   }(limit, got);  // giving our permit back must not hand it to the destroyed one
@@ -101,8 +105,10 @@ TEST_F(lifetime_test, a_permit_handed_to_a_destroyed_coroutine_goes_to_the_next)
     {
       const semaphore::permit permit = co_await s.acquire();
       w = std::make_unique<abandoned>(waits_in_line(s, a));  // in line behind us
-    }           // our permit goes to it: it is scheduled, not yet resumed
-    w.reset();  // and destroyed before it runs
+    }
+    // Our permit went to it: it is scheduled, not yet resumed, and destroyed
+    // before it runs.
+    w.reset();
     const abandoned next = waits_in_line(s, b);  // the permit must reach this one
     co_await l.sleep_for(milliseconds(5));
     co_return 0;
@@ -120,7 +126,9 @@ abandoned on_a_worker(event_loop& loop) {
 }
 
 TEST_F(lifetime_test, a_coroutine_destroyed_while_its_worker_runs_is_not_resumed) {
-  { const abandoned gone = on_a_worker(loop); }  // waits for the worker, unposts
+  {  // waits for the worker, unposts
+    const abandoned gone = on_a_worker(loop);
+  }
   turn_for(loop, 30);
 }
 

@@ -315,7 +315,9 @@ TEST(threads_engine, past_its_pool_queues_connections_and_says_so) {
 }
 
 TEST_P(server_test, starts_and_stops_in_a_loop_without_leaking) {
-  { const server warm_up(server_options{.engine = GetParam()}); }  // lazy globals
+  {  // lazy globals
+    const server warm_up(server_options{.engine = GetParam()});
+  }
   const int threads = client::count_threads();
   const int fds = client::count_open_fds();
   for (int i = 0; i < 20; ++i) {

@@ -59,7 +59,7 @@ class connection_pool {
     clock::time_point accepted;
   };
   void work();
-  void start_workers();  // the starter thread's loop
+  void start_workers();                  // the starter thread's loop
   [[nodiscard]] bool unserved() const {  // with mutex_ held
     return queue_.size() > idle_ + starting_;
   }

@@ -16,10 +16,12 @@ using test_support::run_command;
 
 // Nothing listens on the discard port: a request sent through this proxy
 // fails at once with "Failed to connect to 127.0.0.1 port 9".
-const std::vector<std::string> dead_proxy = {
-    "http_proxy=http://127.0.0.1:9", "HTTP_PROXY=http://127.0.0.1:9",
-    "https_proxy=http://127.0.0.1:9", "all_proxy=http://127.0.0.1:9", "no_proxy=",
-    "NO_PROXY="};
+const std::vector<std::string> dead_proxy = {"http_proxy=http://127.0.0.1:9",
+                                             "HTTP_PROXY=http://127.0.0.1:9",
+                                             "https_proxy=http://127.0.0.1:9",
+                                             "all_proxy=http://127.0.0.1:9",
+                                             "no_proxy=",
+                                             "NO_PROXY="};
 
 // The chapters sit beside the tour in bin/.
 std::string beside_tour(const std::string& name) {
