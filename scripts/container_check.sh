@@ -8,8 +8,9 @@
 #     --release  the Debian release (default trixie, Debian 13: the container's
 #                default; bookworm is Debian 12)
 #     --rebuild  a new base image too
-#     --ci       instead of the two commands: the README's test command, then
-#                the suite built by that release's Clang (what .ci/run runs)
+#     --ci       instead of the two commands: the README's test command, the
+#                format check by that release's clang-format, then the suite
+#                built by its Clang (what .ci/run runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -84,7 +85,8 @@ timed "the dev image (.devcontainer/Dockerfile)" \
 
 # Inside: a copy of HEAD, as a fresh clone has it, and each command timed.
 if $ci; then
-  commands=("scripts/test.sh" "scripts/test.sh clang")
+  commands=("scripts/test.sh" "cmake --build --preset dev --target format-check"
+            "scripts/test.sh clang")
 else
   commands=("scripts/tour.sh" "scripts/test.sh")
 fi
