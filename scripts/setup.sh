@@ -85,7 +85,7 @@ missing_packages() {  # what of debian_packages, and Boost, is not installed yet
   done
   boost=$(choose_boost)
   if [[ -z "$boost" ]]; then
-    echo "libboost-dev-unknown"  # decided again once apt's lists are there
+    echo "${boost_choices[0]}"  # chosen again once apt's lists are there
   else
     status=$(dpkg-query -W -f='${db:Status-Status}' "$boost" 2>/dev/null || true)
     [[ "$status" == "installed" ]] || echo "$boost"
@@ -95,7 +95,6 @@ missing_packages() {  # what of debian_packages, and Boost, is not installed yet
 mapfile -t missing < <(missing_packages)
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
-echo "setup: installing ${missing[*]}" >&2
 if [[ $(id -u) -eq 0 ]]; then
   as_root=()
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
@@ -113,11 +112,12 @@ export DEBIAN_FRONTEND=noninteractive
 mapfile -t missing < <(missing_packages)
 [[ ${#missing[@]} -eq 0 ]] && { echo "setup: done" >&2; exit 0; }
 for package in "${missing[@]}"; do
-  if [[ "$package" == libboost-dev-unknown ]] || ! installable "$package"; then
-    echo "setup: apt cannot install '${package/libboost-dev-unknown/${boost_choices[*]}}'" \
-         "on this system (no candidate in its package lists)" >&2
+  if ! installable "$package"; then
+    echo "setup: apt cannot install $package on this system (no candidate in its" \
+         "package lists)" >&2
     exit 1
   fi
 done
+echo "setup: installing ${missing[*]}" >&2
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "setup: done" >&2
