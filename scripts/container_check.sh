@@ -70,7 +70,8 @@ at_most() {  # at_most LIMIT CAP: the smaller, where LIMIT may be "unlimited"
 }
 nofile=$(at_most "$(ulimit -Hn)" 65536)
 nproc=$(at_most "$(ulimit -Hu)" 32768)
-run_opts=(--rm --runtime runc --network host
+# CI passes through: under CI=true warnings are errors inside too.
+run_opts=(--rm --runtime runc --network host --env CI
           --ulimit "nofile=$nofile:$nofile" --ulimit "nproc=$nproc:$nproc")
 base=localhost/inflight-base:$release
 image=localhost/inflight-dev:$release
