@@ -148,7 +148,12 @@ std::set<std::string> anchors_of(const fs::path& doc) {
     if (text == std::string::npos || line[text] != ' ') continue;
     std::string id = slug(line.substr(text + 1));
     const int n = seen[id]++;
-    if (n > 0) id += "-" + std::to_string(n);
+    // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on
+    // "-" + std::string inlined into +=.
+    if (n > 0) {
+      id += '-';
+      id += std::to_string(n);
+    }
     ids.insert(id);
   }
   return ids;
