@@ -1,9 +1,9 @@
 """Chapter 05's CPU-bound work in Python: the same LCG steps, run one after
 another, on a ThreadPoolExecutor and on a ProcessPoolExecutor, so that the GIL
 is measured, not asserted.
-usage: cpu_pool.py [TASKS [WORK_MS [WORKERS]]]  ->  one line per way, then JSON
+usage: cpu_pool.py [TASKS [WORK_MS [WORKERS]]]  ->  one line per way
 defaults: 8 tasks of 200 ms of CPU each, as many workers as CPUs"""
-import json, os, sys, time
+import os, sys, time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 # Chapter 05's generator (05_cpu_bound/workload.cpp): x = a*x + c modulo 2^64.
@@ -61,9 +61,6 @@ def main():
         same = "yes" if r["values"] == expected else "NO"
         print(f"  {way:<11} {r['wall_s']:7.3f} s wall {r['cpu_s']:7.3f} s cpu "
               f"{base / r['wall_s']:5.2f}x  same answers: {same}")
-    print(json.dumps({"model": "Python CPU-bound, threads vs processes",
-                      "tasks": tasks, "steps": steps, "workers": workers,
-                      **{f"{w}_wall_s": r["wall_s"] for w, r in results.items()}}))
     return 0 if all(r["values"] == expected for r in results.values()) else 1
 
 
