@@ -12,7 +12,8 @@ n="${1:-10}"
 python=/usr/bin/python3  # Debian's, where setup.sh --peers installs the modules
 
 if ! "$python" -c 'import requests, aiohttp' 2>/dev/null; then
-  echo "peers.sh: needs python3-requests and python3-aiohttp: scripts/setup.sh --peers" >&2
+  echo "peers.sh: needs python3-requests and python3-aiohttp:" \
+       "scripts/setup.sh --peers" >&2
   exit 1
 fi
 cmake --preset release >/dev/null
