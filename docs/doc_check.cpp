@@ -25,7 +25,8 @@
 // fails here until it is brought up to date.
 //
 // Links. Every relative link must point at a file that exists, and a link
-// with an #anchor into a Markdown file at one of its headings (GitHub's ids).
+// with an #anchor into a Markdown file at one of its headings (GitHub's ids)
+// or at an explicit <a id="..."></a>.
 //
 //   doc_check ROOT          report problems, exit 1 if any
 //   doc_check ROOT --fix    rewrite the snippet blocks from the sources first
