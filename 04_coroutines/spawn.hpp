@@ -1,9 +1,10 @@
 // create_task: the twin of asyncio.create_task. Where a task<T> is lazy, this
 // starts one at once (it runs until its first co_await that waits) and hands
 // back a spawned<T>, to co_await later, after other work, for the task's value
-// or its exception. Leaves out: detaching (a spawned<T> owns its task, and
+// or its exception. Awaited twice, or moved from, it throws std::logic_error,
+// as a task<T> does. Leaves out: detaching (a spawned<T> owns its task, and
 // destroying it before the task ended destroys the task where it waits, as
-// dropping an un-awaited asyncio task cancels it) and awaiting one twice.
+// dropping an un-awaited asyncio task cancels it).
 #pragma once
 
 #include <coroutine>
@@ -11,6 +12,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <utility>
 
 #include "04_coroutines/task.hpp"
@@ -87,19 +89,28 @@ class spawned {
 
   // co_await on it: the task's value, or its exception rethrown here. Ended
   // already: no suspension. Else the task resumes us when it ends.
-  bool await_ready() const noexcept { return state_->result.has_value(); }
+  bool await_ready() const { return checked().result.has_value(); }
   void await_suspend(std::coroutine_handle<> awaiting) { state_->awaiting = awaiting; }
-  T await_resume() { return std::move(*state_->result).get(); }
+  T await_resume() {
+    if (std::exchange(state_->taken, true))
+      throw std::logic_error("co_await on a spawned task that was awaited already");
+    return std::move(*state_->result).get();
+  }
 
  private:
   struct state {
     std::optional<outcome<T>> result;  // set once the task has ended
     std::coroutine_handle<> awaiting;  // whoever co_awaits us, once someone does
+    bool taken = false;                // its result was handed out
     std::coroutine_handle<> finished(std::size_t, outcome<T> r) {
       result.emplace(std::move(r));
       return awaiting;  // null while nobody awaits: the driver just stops
     }
   };
+  const state& checked() const {
+    if (!state_) throw std::logic_error("co_await on a moved-from spawned task");
+    return *state_;
+  }
   // The driver reports to the state: declared after it, destroyed before it.
   std::unique_ptr<state> state_;
   detail::driver driver_;

@@ -79,6 +79,16 @@ TEST_F(spawn_test, an_ended_task_gives_its_value_or_its_exception_at_the_await) 
   EXPECT_EQ(loop.run(await_after_it_ended(loop)), 103);
 }
 
+task<int> await_twice() {
+  spawned<int> quick = create_task(at_once(1));
+  const int first = co_await quick;
+  co_return first + co_await quick;  // its value was handed out already
+}
+
+TEST_F(spawn_test, awaiting_a_spawned_task_twice_is_an_error_not_a_stale_value) {
+  EXPECT_THROW(loop.run(await_twice()), std::logic_error);
+}
+
 task<std::vector<std::size_t>> drain(event_loop& loop, std::vector<std::string>& log,
                                      std::vector<int>& values, std::string& error) {
   std::vector<task<int>> tasks;
