@@ -85,7 +85,10 @@ class task {
   };
 
   explicit task(handle frame) : frame_{frame} {}
-  task(const task&) = delete;  // one owner per frame (and, here, never moved)
+  // One owner per frame: moved (Clang returns the task by a move), not copied.
+  task(task&& other) noexcept
+      : frame_{std::exchange(other.frame_, {})}, started_{other.started_} {}
+  task(const task&) = delete;
   task& operator=(const task&) = delete;
   ~task() {
     if (frame_) frame_.destroy();  // the task owns its frame

@@ -6,6 +6,7 @@
 
 #include <coroutine>
 #include <exception>
+#include <utility>
 #include <vector>
 
 #include "04_coroutines/task.hpp"
@@ -27,9 +28,12 @@ class probe {
     void unhandled_exception() const noexcept { std::terminate(); }
   };
   explicit probe(std::coroutine_handle<promise_type> frame) : frame_{frame} {}
+  probe(probe&& other) noexcept : frame_{std::exchange(other.frame_, {})} {}
   probe(const probe&) = delete;
   probe& operator=(const probe&) = delete;
-  ~probe() { frame_.destroy(); }  // suspended at its start or its end: either is safe
+  ~probe() {  // suspended at its start or its end: either is safe to destroy
+    if (frame_) frame_.destroy();
+  }
   [[nodiscard]] std::coroutine_handle<> handle() const { return frame_; }
 
  private:
