@@ -19,9 +19,10 @@ struct figure {
 
 inline std::vector<figure> figures_in(const std::string& line) {
   static const std::regex code{"`[^`]*`"};
-  // A number not glued to a word, a path or another number, then its unit.
   static const std::regex quantity{
-      R"((^|[^A-Za-z0-9_.,/=-])(\d+(?:[.,]\d+)*) ?(µs|ms|s|KiB|MiB|GiB|x)(?![A-Za-z0-9]))"};
+      R"((^|[^A-Za-z0-9_.,/=-]))"  // not glued to a word, path or number
+      R"((\d+(?:[.,]\d+)*) ?)"     // the number, "1,000" or "1.605"
+      R"((µs|ms|s|KiB|MiB|GiB|x)(?![A-Za-z0-9]))"};  // its unit, a word of its own
   const std::string text = std::regex_replace(line, code, "``");
   std::vector<figure> found;
   for (std::sregex_iterator it{text.begin(), text.end(), quantity}, end; it != end;
