@@ -1,6 +1,7 @@
 // 02_threads: N blocking GETs on threads, one per request, or with
 // --max-in-flight P a fixed pool of P. The lesson is in
 // thread_per_request.cpp and pool.cpp.
+#include <algorithm>
 #include <iostream>
 #include <system_error>
 
@@ -24,6 +25,11 @@ int main(int argc, char** argv) {
         }}}};
   return harness::run_chapter(chapter, argc, argv, [&](harness::session& session) {
     const harness::run_options& options = session.options();
+    // Before the first thread: a run the descriptor limit cannot hold stops
+    // here with one message, not with thousands of failed requests.
+    const std::size_t n = session.urls().size();
+    ch02::ensure_descriptors_for(std::min(n, options.max_in_flight.value_or(n)),
+                                 options.url.empty() && options.urls.empty());
     try {
       ch02::set_thread_stack_kb(stack_kb);  // before the first request thread starts
       const harness::run_clock clock;

@@ -61,6 +61,19 @@ TEST(threads_main, every_bad_argument_exits_2_naming_the_option) {
   }
 }
 
+TEST(threads_main, counts_the_three_descriptors_of_each_blocking_transfer) {
+  // 300 passes the harness's check (2 a request: 264) but not this chapter's:
+  // 100 blocking transfers hold 3 each, and the in-process server 1 more.
+  const auto run = run_command(
+      "/bin/sh",
+      {"-c", "ulimit -n 300 && exec \"$0\" --requests 100 --delay 0", CH02_EXECUTABLE});
+  EXPECT_EQ(run.exit_status, 1) << run.err;
+  EXPECT_NE(run.err.find("need 464 file descriptors (4 each"), std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("--max-in-flight"), std::string::npos) << run.err;
+  EXPECT_EQ(run.out, "") << "no run, no report";
+}
+
 TEST(threads_main, too_few_descriptors_is_a_clear_error_naming_the_limit) {
   // `ulimit -n` in sh lowers both limits, so the chapter cannot raise them.
   // Before the check, every request failed alone with "Couldn't connect".

@@ -2,9 +2,11 @@
 // shows. Linux and glibc only (pthread_setattr_default_np is a GNU extension).
 #include <pthread.h>
 
+#include <string>
 #include <system_error>
 
 #include "02_threads/threads.hpp"
+#include "harness/fd_limit.hpp"
 #include "harness/process_stats.hpp"
 #include "harness/text.hpp"
 
@@ -39,6 +41,23 @@ std::size_t thread_stack_kb() {
   pthread_attr_destroy(&attr);
   check(error, "pthread_attr_getstacksize");
   return bytes / 1024;
+}
+
+void ensure_descriptors_for(std::size_t in_flight, bool server_in_process) {
+  const std::size_t each = descriptors_per_transfer + (server_in_process ? 1 : 0);
+  // The harness adds its spare (stdio, the trace file...) to what we count.
+  const std::size_t needed = harness::descriptors_needed(in_flight * each, false);
+  try {
+    harness::ensure_descriptors(needed);
+  } catch (const harness::descriptor_limit_error&) {
+    throw harness::descriptor_limit_error(
+        std::to_string(in_flight) + " blocking transfers at once need " +
+        std::to_string(needed) + " file descriptors (" + std::to_string(each) +
+        " each: a socket and its multi handle's wake-up pair" +
+        (server_in_process ? ", and the in-process server's end" : "") +
+        "), more than the hard limit allows (ulimit -Hn). Use --max-in-flight P "
+        "for a pool of P threads, fewer --requests, or raise the hard limit as root");
+  }
 }
 
 std::vector<std::string> describe(const thread_cost& cost, std::size_t threads) {

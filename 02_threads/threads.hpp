@@ -45,6 +45,16 @@ inline constexpr std::size_t default_stack_kb = 256;
 void set_thread_stack_kb(std::size_t kb);
 std::size_t thread_stack_kb();
 
+// Descriptors one blocking transfer holds while in flight: its socket, and the
+// socket pair that the multi handle inside curl_easy_perform keeps for
+// wake-ups (libcurl 7.88). The harness's own check counts one a request.
+inline constexpr std::size_t descriptors_per_transfer = 3;
+
+// Raises the descriptor limit for `in_flight` blocking transfers at once, plus
+// the in-process server's end of each when it runs here; or throws
+// harness::descriptor_limit_error saying how many it takes and what to do.
+void ensure_descriptors_for(std::size_t in_flight, bool server_in_process);
+
 // The thread cost as report lines, e.g. "thread creation  1000 threads in ...".
 std::vector<std::string> describe(const thread_cost& cost, std::size_t threads);
 

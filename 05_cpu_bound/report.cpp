@@ -216,9 +216,11 @@ std::string render_timelines(const chapter_result& result,
     if (!way.requests.empty())
       out += ": rows 0-" + std::to_string(way.requests.size() - 1) +
              " are requests, the rest CPU tasks";
-    out += "\n" +
-           harness::render_timeline(rows, way.wall_s, term, "rows (requests and tasks)") +
-           "\n";
+    // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on
+    // "\n" + std::string inlined into +=.
+    out += '\n';
+    out += harness::render_timeline(rows, way.wall_s, term, "rows (requests and tasks)");
+    out += '\n';
   }
   return out;
 }

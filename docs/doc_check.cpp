@@ -17,8 +17,16 @@
 // on a page read after it. Code pasted by hand is caught as well as code
 // included by a snippet marker.
 //
+// Figures. Between `<!-- figures: docs/results.md -->` and `<!-- /figures -->`
+// every figure with a unit (s, ms, µs, KiB, MiB, GiB, x) outside code must
+// appear in that file, as the benchmark wrote it. A figure marked as
+// approximate ("about 2 KiB", "~", "≈") is a reading, not a quote, and is left
+// alone. So when results.md is regenerated, prose still quoting the old run
+// fails here until it is brought up to date.
+//
 // Links. Every relative link must point at a file that exists, and a link
-// with an #anchor into a Markdown file at one of its headings (GitHub's ids).
+// with an #anchor into a Markdown file at one of its headings (GitHub's ids)
+// or at an explicit <a id="..."></a>.
 //
 //   doc_check ROOT          report problems, exit 1 if any
 //   doc_check ROOT --fix    rewrite the snippet blocks from the sources first
@@ -34,7 +42,11 @@
 #include <string>
 #include <vector>
 
+#include "docs/figures.hpp"
+
 namespace fs = std::filesystem;
+using inflight::docs::figure;
+using inflight::docs::figures_in;
 
 namespace {
 
@@ -138,17 +150,26 @@ std::string slug(const std::string& heading) {
 }
 
 std::set<std::string> anchors_of(const fs::path& doc) {
+  // An explicit anchor, <a id="old-heading"></a>, keeps an old link working.
+  static const std::regex explicit_id{R"re(<a id="([^"]+)"></a>)re"};
   std::set<std::string> ids;
   std::map<std::string, int> seen;
   bool in_fence = false;
   for (const auto& line : read_lines(doc)) {
     if (is_fence(line)) in_fence = !in_fence;
+    if (std::smatch m; !in_fence && std::regex_search(line, m, explicit_id))
+      ids.insert(m[1]);
     if (in_fence || line.rfind('#', 0) != 0) continue;
     const auto text = line.find_first_not_of('#');
     if (text == std::string::npos || line[text] != ' ') continue;
     std::string id = slug(line.substr(text + 1));
     const int n = seen[id]++;
-    if (n > 0) id += "-" + std::to_string(n);
+    // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on
+    // "-" + std::string inlined into +=.
+    if (n > 0) {
+      id += '-';
+      id += std::to_string(n);
+    }
     ids.insert(id);
   }
   return ids;
@@ -159,6 +180,7 @@ struct checker {
   bool fix = false;
   int problems = 0;
   std::map<fs::path, std::vector<exercise_region>> exercises;  // by chapter folder
+  std::map<fs::path, std::set<std::string>> quoted;  // the figures each source holds
 
   void complain(const fs::path& doc, std::size_t line, const std::string& what) {
     std::cerr << fs::relative(doc, root).string() << ":" << line << ": " << what << "\n";
@@ -208,6 +230,28 @@ struct checker {
     }
   }
 
+  // A figure in a figures region must be one the named source holds.
+  void check_figures(const fs::path& doc, std::size_t n, const std::string& line,
+                     const fs::path& source) {
+    if (!fs::exists(root / source)) {
+      complain(doc, n, "figures quoted from a missing file: " + source.string());
+      return;
+    }
+    auto known = quoted.find(source);
+    if (known == quoted.end()) {
+      std::set<std::string> keys;
+      for (const auto& l : read_lines(root / source))
+        for (const figure& f : figures_in(l)) keys.insert(f.key);
+      known = quoted.emplace(source, std::move(keys)).first;
+    }
+    for (const figure& f : figures_in(line)) {
+      if (!f.approximate && known->second.count(f.key) == 0)
+        complain(doc, n,
+                 "figure " + f.key + " is not in " + source.string() +
+                     " (stale? quote the current run, or mark a reading 'about')");
+    }
+  }
+
   // A fenced block above the Exercises heading that shares three or more lines
   // of code with one of the chapter's exercise regions gives the answer away.
   void check_spoiler(const fs::path& doc, std::size_t line,
@@ -234,6 +278,8 @@ struct checker {
 
   void check(const fs::path& doc) {
     static const std::regex marker{R"(<!-- snippet: (\S+)#(\S+) -->)"};
+    static const std::regex figures_open{R"(<!-- figures: (\S+) -->)"};
+    std::optional<fs::path> figures_source;  // inside a figures region
     auto lines = read_lines(doc);
     const bool has_exercises =
         exercises.count(doc.parent_path()) != 0 && doc.filename() == "README.md";
@@ -266,6 +312,12 @@ struct checker {
       }
       check_links(doc, i + 1, lines[i]);
       std::smatch m;
+      if (std::regex_search(lines[i], m, figures_open)) {
+        figures_source = m[1].str();
+        continue;
+      }
+      if (lines[i].find("<!-- /figures -->") != std::string::npos) figures_source.reset();
+      if (figures_source) check_figures(doc, i + 1, lines[i], *figures_source);
       if (!std::regex_search(lines[i], m, marker)) continue;
       const auto source = snippet(root / m[1].str(), m[2].str());
       if (!source) {
@@ -326,7 +378,7 @@ int main(int argc, char** argv) {
               << "usage: doc_check ROOT [--fix]\n";
     return 2;
   }
-  checker c{root, argc == 3, 0, {}};
+  checker c{root, argc == 3, 0, {}, {}};
   walk(root, [&c](const fs::path& file) {
     const auto ext = file.extension();
     // docs/ holds this checker and its test, whose text names the markers.

@@ -143,4 +143,27 @@ TEST_F(doc_check_tree, fails_links_to_a_missing_file_or_heading) {
   EXPECT_NE(o.errors.find("missing heading: #nowhere"), std::string::npos) << o.errors;
 }
 
+TEST_F(doc_check_tree, fails_a_figure_that_results_md_no_longer_holds) {
+  write("docs/results.md",
+        "| model | N | wall | CPU / request |\n| poll | 1000 | 1.605 s | 622 µs |\n");
+  const std::string quoted =
+      "# Scale\n\n<!-- figures: docs/results.md -->\nAt 1,000 it took 1.605 s and "
+      "CPU_FIGURE of CPU, about 2 KiB a request (`--delay 0.5 s`).\n<!-- /figures -->\n"
+      "Outside the region 9.99 s is not checked.\n";
+  const auto with = [&quoted](const std::string& cpu) {
+    std::string text = quoted;
+    return text.replace(text.find("CPU_FIGURE"), 10, cpu);
+  };
+  write("docs/scale.md", with("622 µs"));
+  const outcome current = run();
+  EXPECT_EQ(current.status, 0) << current.errors;
+
+  write("docs/scale.md", with("660 µs"));  // the figure of an older run
+  const outcome stale = run();
+  EXPECT_EQ(stale.status, 1);
+  EXPECT_NE(stale.errors.find("docs/scale.md:4: figure 660µs is not in docs/results.md"),
+            std::string::npos)
+      << stale.errors;
+}
+
 }  // namespace

@@ -48,4 +48,24 @@ std::vector<chapter_run> chapter_runs(std::size_t requests, double delay_s) {
   return runs;
 }
 
+std::vector<chapter_run> peer_runs() {
+  // Debian's python3, where scripts/setup.sh --peers installs requests and aiohttp.
+  const std::string python = "/usr/bin/python3";
+  const std::string dir = INFLIGHT_PEERS_DIR;  // the sources' benchmarks/peers
+  return {{"Python requests loop",
+           dir + "/sync_requests.py",
+           {},
+           "the original lesson's blocking loop: 01 in Python",
+           false,
+           std::nullopt,
+           python},
+          {"Python asyncio gather",
+           dir + "/async_aiohttp.py",
+           {},
+           "the original lesson's asyncio + aiohttp: 04 in Python",
+           false,
+           std::nullopt,
+           python}};
+}
+
 }  // namespace inflight::tour

@@ -18,10 +18,16 @@ struct chapter_run {
   std::string reading;            // "all wait together, one thread each"
   bool timeline = true;  // draw its timeline (05 draws five: too long for a tour)
   std::optional<double> delay_s = std::nullopt;  // its own --delay, not the tour's
+  // Non-empty: `executable` is a script this runs, with URL N DELAY (a peer
+  // program of the original lesson, benchmarks/peers/), not a chapter.
+  std::string interpreter = {};
 };
 
 // Every row of the table, in the order the course teaches them.
 std::vector<chapter_run> chapter_runs(std::size_t requests, double delay_s);
+
+// tour --peers: the original lesson's Python programs, as rows after 04's.
+std::vector<chapter_run> peer_runs();
 
 struct row_result {
   chapter_run run;

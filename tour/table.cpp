@@ -93,13 +93,16 @@ void print_table(std::ostream& out, const std::vector<row_result>& rows,
       continue;
     }
     const auto& r = *row.result;
+    // A field the row lacks (a Python peer reports no expected time or threads)
+    // reads as null, and prints as "-".
+    const auto at = [&r](const char* name) { return r.value(name, nlohmann::json()); };
     const double wall = r["wall_s"].get<double>();
-    out << right(seconds(r["wall_s"]), 11) << right(seconds(r["expected_s"]), 9)
+    out << right(seconds(r["wall_s"]), 11) << right(seconds(at("expected_s")), 9)
         << right(format_fixed(one_at_a_time / wall, 1) + "x", 8)
-        << right(count(r["server_peak_in_flight"]), 10)
-        << right(count(r["server_connections"]), 6) << right(cpu(r["cpu_s"]), 8)
-        << right(mebibytes(r["peak_rss_kb"]), 10) << right(r["threads"].dump(), 8) << "  "
-        << row.run.reading << "\n";
+        << right(count(at("server_peak_in_flight")), 10)
+        << right(count(at("server_connections")), 6) << right(cpu(at("cpu_s")), 8)
+        << right(mebibytes(at("peak_rss_kb")), 10) << right(count(at("threads")), 8)
+        << "  " << row.run.reading << "\n";
   }
   out << "speedup: against one request at a time ("
       << harness::format_number(one_at_a_time)

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -114,6 +115,25 @@ TEST(tour, a_failing_chapter_is_reported_and_the_exit_status_says_so) {
   EXPECT_NE(run.out.find("05 CPU-bound              FAILED: 4 of 4 requests failed"),
             std::string::npos)
       << run.out;
+}
+
+TEST(tour, peers_add_the_original_lessons_python_rows) {
+  if (run_command("/usr/bin/python3", {"-c", "import requests, aiohttp"}).exit_status !=
+      0)
+    GTEST_SKIP()
+        << "python3-requests or python3-aiohttp missing: scripts/setup.sh --peers";
+  const auto run =
+      run_command(TOUR_EXECUTABLE, {"--quick", "--requests", "3", "--peers", "--json"});
+  ASSERT_EQ(run.exit_status, 0) << run.out << run.err;
+  std::map<std::string, nlohmann::json> by_row;
+  for (auto& row : json_lines(run.out)) by_row[row["tour_row"]] = row;
+  // The server's own count: the loop holds one request at a time, gather all 3.
+  for (const auto& [row, peak] :
+       {std::pair{"Python requests loop", 1}, std::pair{"Python asyncio gather", 3}}) {
+    ASSERT_EQ(by_row.count(row), 1U) << row << "\n" << run.out;
+    EXPECT_EQ(by_row[row]["ok"], 3) << row;
+    EXPECT_EQ(by_row[row]["server_peak_in_flight"], peak) << row;
+  }
 }
 
 TEST(tour, bad_arguments_exit_2) {
