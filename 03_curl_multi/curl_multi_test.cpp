@@ -41,7 +41,8 @@ class curl_multi_test : public test_support::with_server,
  protected:
   std::vector<harness::request_record> fetch(const std::vector<std::string>& urls,
                                              settings how = {}) {
-    transfer_batch batch(urls, how, clock);
+    const multi_handle multi = make_multi();
+    transfer_batch batch(multi.get(), urls, how, clock);
     switch (GetParam()) {
       case variant::poll_driver:
         run_with_poll(batch);
@@ -181,7 +182,8 @@ TEST_F(socket_action_hook_test, a_callback_that_fails_hands_its_error_back_throu
   // through them: the hook keeps the exception, returns -1, and rethrows it
   // here, after curl_multi_socket_action has returned.
   harness::run_clock clock;
-  transfer_batch batch(delay_urls(3, 0.05), settings{}, clock);
+  const multi_handle multi = make_multi();
+  transfer_batch batch(multi.get(), delay_urls(3, 0.05), settings{}, clock);
   failing_poller readiness;
   try {
     run_with_socket_action(batch, readiness);
@@ -212,8 +214,9 @@ TEST_F(socket_action_hook_test, once_the_hook_is_gone_curl_calls_nobody) {
   // may be gone by then. On any libcurl version.
   harness::run_clock clock;
   recording_poller readiness;
-  auto batch =
-      std::make_unique<transfer_batch>(std::vector{delay_url(5)}, settings{}, clock);
+  multi_handle multi = make_multi();
+  auto batch = std::make_unique<transfer_batch>(multi.get(), std::vector{delay_url(5)},
+                                                settings{}, clock);
   {
     socket_action_hook hook{batch->multi(), readiness};
     batch->start();
@@ -224,7 +227,8 @@ TEST_F(socket_action_hook_test, once_the_hook_is_gone_curl_calls_nobody) {
     ASSERT_GT(readiness.calls, 0) << "curl never opened its socket";
   }
   const int before = readiness.calls;
-  batch.reset();  // removes the handle: curl closes the socket
+  batch.reset();  // removes the handle
+  multi.reset();  // curl_multi_cleanup: curl closes the socket
   EXPECT_EQ(readiness.calls, before) << "libcurl called a callback after the hook went";
 }
 

@@ -2,8 +2,10 @@
 #include <curl/curl.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "harness/temp_file.hpp"
 #include "harness/test_support/command.hpp"
 #include "harness/test_support/http2_runs.hpp"
 #include "harness/test_support/result_schema.hpp"
@@ -60,25 +62,68 @@ TEST(curl_multi_main, http2_with_max_in_flight_keeps_k_streams_on_one_connection
 }
 
 // The server's stream limit (SETTINGS_MAX_CONCURRENT_STREAMS) works like
-// --max-in-flight: one connection, at most 100 streams on it, waves of 100.
-// 100 is what libcurl assumes until the server's SETTINGS arrive; a lower
-// limit races with the first streams (03's README, "What multiplexing costs").
+// --max-in-flight: one connection, at most 20 streams on it, waves of 20. The
+// warm-up brought the server's SETTINGS before any request was added.
 TEST(curl_multi_main,
      http2_past_the_servers_stream_limit_goes_in_waves_on_one_connection) {
   mock::server_options options;
-  options.limits.max_concurrent_streams = 100;
+  options.limits.max_concurrent_streams = 20;
   mock::server server{options};
   const auto run =
-      run_command(CH03_EXECUTABLE, {"--url", server.url(), "--requests", "250", "--delay",
+      run_command(CH03_EXECUTABLE, {"--url", server.url(), "--requests", "50", "--delay",
                                     "0.2", "--http2", "--json"});
   EXPECT_EQ(run.exit_status, 0) << run.err;
   const auto result = nlohmann::json::parse(run.out);
-  EXPECT_EQ(result["ok"], 250);
-  EXPECT_EQ(result["http2_answers"], 250);
+  EXPECT_EQ(result["ok"], 50);
+  EXPECT_EQ(result["http2_answers"], 50);
   const auto stats = server.stats();
   EXPECT_EQ(stats.connections_opened, 1U);
-  EXPECT_EQ(stats.peak_in_flight, 100);
-  EXPECT_GE(result["wall_s"].get<double>(), 3 * 0.2) << "ceil(250/100) waves of 0.2 s";
+  EXPECT_EQ(stats.peak_in_flight, 20);
+  EXPECT_GE(result["wall_s"].get<double>(), 3 * 0.2) << "ceil(50/20) waves of 0.2 s";
+}
+
+// Per host: with --urls over two servers, each one's requests are streams of
+// its own one connection, all in flight at once.
+TEST(curl_multi_main, http2_over_two_servers_multiplexes_on_each) {
+  mock::server first;
+  mock::server second;
+  harness::temp_file list{"ch03_urls"};
+  {
+    std::ofstream out{list.path()};
+    for (int i = 0; i < 10; ++i) {
+      out << first.url() << "/delay/0.3\n" << second.url() << "/delay/0.3\n";
+    }
+  }
+  const auto run =
+      run_command(CH03_EXECUTABLE, {"--urls", list.path(), "--http2", "--json"});
+  EXPECT_EQ(run.exit_status, 0) << run.err;
+  const auto result = nlohmann::json::parse(run.out);
+  EXPECT_EQ(result["http2_answers"], 20);
+  EXPECT_EQ(result["warmups"], 2);
+  for (const mock::server* server : {&first, &second}) {
+    const auto stats = server->stats();
+    EXPECT_EQ(stats.connections_opened, 1U);
+    EXPECT_EQ(stats.peak_in_flight, 10);
+    EXPECT_EQ(stats.streams, 11U) << "10 requests and the warm-up";
+  }
+}
+
+// A server that speaks only HTTP/1.1: the warm-up says so at once, and the
+// run goes on over HTTP/1.1, every request in flight at once.
+TEST(curl_multi_main, http2_against_an_http1_server_says_so_and_goes_on_over_http1) {
+  mock::server_options options;
+  options.engine = mock::engine_kind::threads;
+  mock::server server{options};
+  const auto run =
+      run_command(CH03_EXECUTABLE, {"--url", server.url(), "--requests", "40", "--delay",
+                                    "0.2", "--http2", "--json"});
+  EXPECT_EQ(run.exit_status, 0) << run.err;
+  EXPECT_NE(run.err.find("refused HTTP/2"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("goes on over HTTP/1.1"), std::string::npos) << run.err;
+  const auto result = nlohmann::json::parse(run.out);
+  EXPECT_EQ(result["ok"], 40);
+  EXPECT_EQ(result["http2_answers"], 0);
+  EXPECT_EQ(result["server_peak_in_flight"], 40);
 }
 
 TEST(curl_multi_main, http2_needs_one_descriptor_not_one_per_request) {

@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <limits>
 #include <stdexcept>
 #include <string>
 
+#include "03_curl_multi/http2.hpp"
 #include "harness/transfer.hpp"
 
 namespace inflight::ch04 {
@@ -166,13 +166,12 @@ void event_loop::fire_due_timers() {
   }
 }
 
-harness::h2_role event_loop::http2_role() {
-  if (http2_opened_) return harness::h2_role::joins;
-  // The server's SETTINGS_MAX_CONCURRENT_STREAMS bounds it anyway; libcurl's
-  // own default (100) would open a new connection for the 101st transfer.
-  harness::multiplex(multi_.get(), std::numeric_limits<std::int32_t>::max());
-  http2_opened_ = true;
-  return harness::h2_role::opens;
+void event_loop::multiplex(std::size_t streams) {
+  ch03::multiplex(multi_.get(), streams);
+}
+
+void event_loop::stop_multiplexing() {
+  ch03::stop_multiplexing(multi_.get());
 }
 
 // [snippet:transfers]

@@ -1,6 +1,8 @@
 // A chapter's --http2 run from the outside, for every chapter that takes it
 // (01, 03, 04): every answer came over HTTP/2, and by the server's own counts
 // all the requests were streams of one connection, `peak` of them at once.
+// 03 and 04 open the connection with one warm-up request, shown apart in the
+// report ("warmups") and counted by the server as one more stream.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -29,7 +31,7 @@ inline void expect_http2_on_one_connection(const std::string& executable,
   EXPECT_EQ(result["ok"], requests);
   EXPECT_EQ(result["server_peak_in_flight"], peak);
   EXPECT_EQ(result["server_connections"], 1);
-  EXPECT_EQ(result["server_streams"], requests);
+  EXPECT_EQ(result["server_streams"], requests + result["warmups"].get<int>());
   EXPECT_EQ(result["http2_answers"], requests);
   EXPECT_GE(result["wall_s"].get<double>(), requests / peak * delay_s)
       << "waves of `peak`";
