@@ -21,8 +21,8 @@ class transfer_batch {
  public:
   // `multi` must outlive the batch. `http2`: the part every transfer plays on
   // its host's HTTP/2 connection (http2.hpp); empty: HTTP/1.1.
-  transfer_batch(CURLM* multi, const std::vector<std::string>& urls,
-                 const settings& how, const harness::run_clock& clock,
+  transfer_batch(CURLM* multi, const std::vector<std::string>& urls, const settings& how,
+                 const harness::run_clock& clock,
                  std::optional<h2_role> http2 = std::nullopt);
   ~transfer_batch();
   transfer_batch(const transfer_batch&) = delete;

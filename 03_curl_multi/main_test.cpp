@@ -2,10 +2,8 @@
 #include <curl/curl.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "harness/temp_file.hpp"
 #include "harness/test_support/command.hpp"
 #include "harness/test_support/http2_runs.hpp"
 #include "harness/test_support/result_schema.hpp"
@@ -69,9 +67,9 @@ TEST(curl_multi_main,
   mock::server_options options;
   options.limits.max_concurrent_streams = 20;
   mock::server server{options};
-  const auto run =
-      run_command(CH03_EXECUTABLE, {"--url", server.url(), "--requests", "50", "--delay",
-                                    "0.2", "--http2", "--json"});
+  const auto run = run_command(
+      CH03_EXECUTABLE,
+      {"--url", server.url(), "--requests", "50", "--delay", "0.2", "--http2", "--json"});
   EXPECT_EQ(run.exit_status, 0) << run.err;
   const auto result = nlohmann::json::parse(run.out);
   EXPECT_EQ(result["ok"], 50);
@@ -82,48 +80,12 @@ TEST(curl_multi_main,
   EXPECT_GE(result["wall_s"].get<double>(), 3 * 0.2) << "ceil(50/20) waves of 0.2 s";
 }
 
-// Per host: with --urls over two servers, each one's requests are streams of
-// its own one connection, all in flight at once.
 TEST(curl_multi_main, http2_over_two_servers_multiplexes_on_each) {
-  mock::server first;
-  mock::server second;
-  harness::temp_file list{"ch03_urls"};
-  {
-    std::ofstream out{list.path()};
-    for (int i = 0; i < 10; ++i) {
-      out << first.url() << "/delay/0.3\n" << second.url() << "/delay/0.3\n";
-    }
-  }
-  const auto run =
-      run_command(CH03_EXECUTABLE, {"--urls", list.path(), "--http2", "--json"});
-  EXPECT_EQ(run.exit_status, 0) << run.err;
-  const auto result = nlohmann::json::parse(run.out);
-  EXPECT_EQ(result["http2_answers"], 20);
-  EXPECT_EQ(result["warmups"], 2);
-  for (const mock::server* server : {&first, &second}) {
-    const auto stats = server->stats();
-    EXPECT_EQ(stats.connections_opened, 1U);
-    EXPECT_EQ(stats.peak_in_flight, 10);
-    EXPECT_EQ(stats.streams, 11U) << "10 requests and the warm-up";
-  }
+  test_support::expect_http2_on_one_connection_a_host(CH03_EXECUTABLE, 4, 1);
 }
 
-// A server that speaks only HTTP/1.1: the warm-up says so at once, and the
-// run goes on over HTTP/1.1, every request in flight at once.
 TEST(curl_multi_main, http2_against_an_http1_server_says_so_and_goes_on_over_http1) {
-  mock::server_options options;
-  options.engine = mock::engine_kind::threads;
-  mock::server server{options};
-  const auto run =
-      run_command(CH03_EXECUTABLE, {"--url", server.url(), "--requests", "40", "--delay",
-                                    "0.2", "--http2", "--json"});
-  EXPECT_EQ(run.exit_status, 0) << run.err;
-  EXPECT_NE(run.err.find("refused HTTP/2"), std::string::npos) << run.err;
-  EXPECT_NE(run.err.find("goes on over HTTP/1.1"), std::string::npos) << run.err;
-  const auto result = nlohmann::json::parse(run.out);
-  EXPECT_EQ(result["ok"], 40);
-  EXPECT_EQ(result["http2_answers"], 0);
-  EXPECT_EQ(result["server_peak_in_flight"], 40);
+  test_support::expect_http1_server_named_and_run_over_http1(CH03_EXECUTABLE);
 }
 
 TEST(curl_multi_main, http2_needs_one_descriptor_not_one_per_request) {

@@ -41,7 +41,8 @@ enum driver chosen_driver(const settings& how, std::size_t transfers) {
     return driver::socket_action;
   // Those versions' curl_multi_poll also hands poll() one entry a transfer,
   // shared socket or not, and poll() takes no more than the descriptor limit.
-  const std::size_t in_flight = std::min(transfers, how.max_in_flight.value_or(transfers));
+  const std::size_t in_flight =
+      std::min(transfers, how.max_in_flight.value_or(transfers));
   try {
     harness::ensure_descriptors(harness::descriptors_needed(in_flight, false));
     return driver::poll;

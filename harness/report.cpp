@@ -131,16 +131,16 @@ void print_http2(std::ostream& out, const run_result& result) {
         << (*m.server_connections == 1 ? " connection" : " connections");
     if (!result.warmups.empty()) {
       out << " (" << result.warmups.size()
-          << (result.warmups.size() == 1 ? " warm-up" : " warm-ups")
-          << " among them)";
+          << (result.warmups.size() == 1 ? " warm-up" : " warm-ups") << " among them)";
     }
   }
   out << "\n";
   const std::size_t answered = static_cast<std::size_t>(
       std::count_if(result.records.begin(), result.records.end(),
                     [](const request_record& r) { return r.http_major != 0; }));
-  const bool refused = std::any_of(result.warmups.begin(), result.warmups.end(),
-                                   [](const request_record& w) { return w.http_major != 2; });
+  const bool refused =
+      std::any_of(result.warmups.begin(), result.warmups.end(),
+                  [](const request_record& w) { return w.http_major != 2; });
   if (refused) {
     // The chapter's own note names the host and why.
     out << "  fell back    a host refused HTTP/2: the run went on over HTTP/1.1\n";

@@ -82,8 +82,9 @@ int session::finish(const model_info& model, std::vector<request_record> records
   if (timeline) {
     const terminal term = detect_terminal(options_.json ? STDERR_FILENO : STDOUT_FILENO);
     if (!result.warmups.empty()) {
-      timeline_out << render_timeline(result.warmups, measured.wall_s, term,
-                                      "warm-up requests, not among the run's")
+      timeline_out << render_timeline(
+                          result.warmups, measured.wall_s, term,
+                          "--http2 warm-up(s), one a host, not among the requests")
                    << "\n";
     }
     timeline_out << render_timeline(result.records, measured.wall_s, term) << "\n";
