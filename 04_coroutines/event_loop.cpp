@@ -196,15 +196,21 @@ void event_loop::remove_transfer(pending_transfer& t) noexcept {
 }
 
 void event_loop::harvest() {
+  // Every message first: removing a handle while others wait to be read
+  // makes libcurl walk its lists once more for each (chapter 03's harvest).
+  ended_.clear();
   int queued = 0;
   while (CURLMsg* message = curl_multi_info_read(multi_.get(), &queued)) {
     if (message->msg != CURLMSG_DONE) continue;
     void* owner = nullptr;
     curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &owner);
-    pending_transfer& t = *static_cast<pending_transfer*>(owner);
-    t.result = message->data.result;  // read before removing the handle
-    remove_transfer(t);
-    schedule(t.waiter);  // the dish is ready: bring it to the table
+    auto& t = *static_cast<pending_transfer*>(owner);
+    t.result = message->data.result;  // the message goes with its handle
+    ended_.push_back(&t);
+  }
+  for (pending_transfer* t : ended_) {
+    remove_transfer(*t);
+    schedule(t->waiter);  // the dish is ready: bring it to the table
   }
   curl_.rethrow_if_failed();  // removing a handle may have called back
 }

@@ -180,6 +180,7 @@ class event_loop {
   std::uint64_t timers_made_ = 0;
   std::deque<std::coroutine_handle<>> ready_;
   std::size_t transfers_ = 0;
+  std::vector<pending_transfer*> ended_;  // harvest(): read off curl at once
   std::size_t posts_expected_ = 0;
   std::exception_ptr failure_;  // from a call that could not throw: see remove_transfer
   bool broken_ = false;         // the loop threw: it runs no more
