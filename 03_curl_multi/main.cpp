@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
         std::string(ch03::chosen_driver(how, records.size()) == ch03::driver::poll
                         ? "curl multi, curl_multi_poll (one thread)"
                         : "curl multi, socket_action + epoll (one thread)") +
-            (how.http2 ? ", HTTP/2 streams" : ""),
+            (how.http2 && prelude.notes.empty() ? ", HTTP/2 streams" : ""),
         records.size(), how.max_in_flight);
     return session.finish(model, std::move(records), clock, std::move(prelude.notes),
                           std::move(prelude.warmups));

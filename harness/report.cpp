@@ -129,7 +129,7 @@ void print_http2(std::ostream& out, const run_result& result) {
         << (*m.server_streams == 1 ? " stream on " : " streams on ")
         << *m.server_connections
         << (*m.server_connections == 1 ? " connection" : " connections");
-    if (!result.warmups.empty()) {
+    if (!result.warmups.empty() && *m.server_streams > 0) {
       out << " (" << result.warmups.size()
           << (result.warmups.size() == 1 ? " warm-up" : " warm-ups") << " among them)";
     }
