@@ -38,7 +38,7 @@ for n in $sizes; do
     tag=$( [ -n "$lib" ] && echo "libcurl at $lib" || echo "system libcurl" )
     for args in "" "--driver poll" "--driver socket"; do
       # shellcheck disable=SC2086
-      LD_LIBRARY_PATH=$lib row "03 $args ($tag)" \
+      LD_LIBRARY_PATH=$lib row "03${args:+ $args} ($tag)" \
         "$bin/03_curl_multi" --requests "$n" --delay 1 $args
     done
     LD_LIBRARY_PATH=$lib row "04 ($tag)" "$bin/04_coroutines" --requests "$n" --delay 1
