@@ -18,6 +18,7 @@
 #include "03_curl_multi/drivers.hpp"
 #include "03_curl_multi/socket_action.hpp"
 #include "harness/test_support/server_fixture.hpp"
+#include "mock_server/server.hpp"
 
 namespace inflight::ch03 {
 namespace {
@@ -174,6 +175,28 @@ class failing_poller final : public poller {
     return {};
   }
 };
+
+// A request's time starts when it is sent: past the server's stream limit,
+// the requests that wait for a stream do not count the wait as time in
+// flight. 15 of 0.2 s on 5 streams go in three waves, yet each request's own
+// time is one wave, not up to three.
+TEST(curl_multi_http2, waiting_for_a_stream_is_not_time_in_flight) {
+  mock::server_options options;
+  options.limits.max_concurrent_streams = 5;
+  mock::server server{options};
+  const harness::run_clock clock;
+  settings how;
+  how.http2 = true;
+  const std::vector<std::string> urls(15, server.url() + "/delay/0.2");
+  const auto records = fetch_all(urls, how, clock);
+  const double wall_s = clock.now_s();
+  EXPECT_EQ(server.stats().peak_in_flight, 5);
+  EXPECT_GE(wall_s, 3 * 0.2) << "three waves";
+  for (const harness::request_record& r : records) {
+    EXPECT_TRUE(r.ok()) << r.error;
+    EXPECT_LT(r.end_s - r.start_s, wall_s / 2) << "request " << r.index;
+  }
+}
 
 using socket_action_hook_test = test_support::with_server;
 
