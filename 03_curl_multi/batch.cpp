@@ -18,7 +18,7 @@ transfer_batch::transfer_batch(CURLM* multi, const std::vector<std::string>& url
       http2_(http2),
       // HTTP/2 wants the opposite: every transfer on its host's connection.
       fresh_connections_(!http2 &&
-                         harness::fresh_connection_each(urls.size(), how.max_in_flight)) {
+                         fresh_connection_each(urls.size(), how.max_in_flight)) {
   slots_.reserve(urls.size());
   for (std::size_t i = 0; i < urls.size(); ++i) {
     auto s = std::make_unique<slot>();
@@ -57,8 +57,8 @@ void transfer_batch::add_next() {
       ch01::begin_transfer(s.easy.get(), s.transfer, how_.timeout_s, clock_);
       // CURLOPT_PRIVATE lets a finished handle lead us back to its slot.
       harness::set_option(s.easy.get(), CURLOPT_PRIVATE, static_cast<void*>(&s));
-      // All at once: nothing to reuse, so curl need not look (harness/transfer.hpp).
-      if (fresh_connections_) harness::use_fresh_connection(s.easy.get());
+      // All at once: nothing to reuse, so curl need not look (connections.hpp).
+      if (fresh_connections_) use_fresh_connection(s.easy.get());
       if (http2_) use_http2(s.easy.get(), *http2_);  // --http2 (http2.hpp)
       check(curl_multi_add_handle(multi_, s.easy.get()), "curl_multi_add_handle");
       return;

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "03_curl_multi/connections.hpp"
 #include "03_curl_multi/curl_multi.hpp"
 #include "03_curl_multi/http2.hpp"
 #include "03_curl_multi/multi_handle.hpp"
@@ -56,7 +57,7 @@ class transfer_batch {
   std::size_t added_ = 0;
   std::size_t harvested_ = 0;
   std::optional<h2_role> http2_;
-  bool fresh_connections_;  // every transfer at once: harness::fresh_connection_each
+  bool fresh_connections_;  // every transfer at once: fresh_connection_each
   // harvest(): the transfers that ended, read off the multi handle at once.
   std::vector<std::pair<CURL*, CURLcode>> ended_;
 };

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "03_curl_multi/connections.hpp"
 #include "04_coroutines/coroutines.hpp"
 #include "04_coroutines/wait_for.hpp"
 #include "04_coroutines/when_all.hpp"
@@ -81,7 +82,7 @@ task<std::vector<harness::request_record>> fetch_all(event_loop& loop,
   const std::size_t n = urls.size();
   semaphore limit{loop, how.max_in_flight.value_or(n)};
   http_options options;
-  options.fresh_connection = harness::fresh_connection_each(n, how.max_in_flight);
+  options.fresh_connection = ch03::fresh_connection_each(n, how.max_in_flight);
   ch03::http2_prelude seen;
   // --http2: streams of one connection a host (chapter 03)
   if (how.http2 && co_await open_http2_connections(loop, urls, how, seen))

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "01_sync/sync.hpp"
+#include "03_curl_multi/connections.hpp"
 #include "harness/transfer.hpp"
 
 namespace inflight::ch04 {
@@ -82,7 +83,7 @@ task<harness::request_record> http_get(event_loop& loop, std::string url,
   if (options.http2) {
     ch03::use_http2(easy.get(), *options.http2);
   } else if (options.fresh_connection) {
-    harness::use_fresh_connection(easy.get());
+    ch03::use_fresh_connection(easy.get());
   }
 
   const std::optional<CURLcode> result =

@@ -19,7 +19,7 @@ namespace inflight::ch04 {
 struct http_options {
   double timeout_s = 0;  // curl's own limit (CURLOPT_TIMEOUT_MS); 0: none
   // A new connection, never reused: right when every request is in flight
-  // at once (harness::fresh_connection_each says why).
+  // at once (ch03::fresh_connection_each says why).
   bool fresh_connection = false;
   // HTTP/2 (--http2): the part this transfer plays on its host's connection
   // (chapter 03's http2.hpp); fresh_connection does not apply then.

@@ -147,16 +147,6 @@ request_record failed_before_start(std::size_t index, std::string url, std::stri
   return r;
 }
 
-bool fresh_connection_each(std::size_t transfers,
-                           std::optional<std::size_t> max_in_flight) {
-  return !max_in_flight || *max_in_flight >= transfers;
-}
-
-void use_fresh_connection(CURL* easy) {
-  set_option(easy, CURLOPT_FRESH_CONNECT, 1L);
-  set_option(easy, CURLOPT_FORBID_REUSE, 1L);
-}
-
 curl_http2 curl_http2_support() {
   const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
   return {(info->features & CURL_VERSION_HTTP2) != 0, info->version};

@@ -82,19 +82,6 @@ request_record end_transfer(CURL* easy, transfer& t, CURLcode result,
 request_record failed_before_start(std::size_t index, std::string url, std::string error,
                                    const run_clock& clock);
 
-// Fresh connections. When every transfer is in flight at once, no connection
-// is ever free to be reused, so each transfer opens its own and closes it
-// after; with at most K in flight, the K connections are reused. One policy
-// for every chapter that keeps many transfers in flight (03, 04, 05).
-bool fresh_connection_each(std::size_t transfers,
-                           std::optional<std::size_t> max_in_flight);
-
-// A new connection for this transfer, closed after it: CURLOPT_FRESH_CONNECT
-// and CURLOPT_FORBID_REUSE. Telling curl not to look for one to reuse matters:
-// Debian 12's curl (7.88) walks every connection to the host on each new
-// transfer, which at N = 10,000 costs seconds of CPU (curl/curl#2369).
-void use_fresh_connection(CURL* easy);
-
 // Whether this libcurl was built with HTTP/2 (nghttp2), and its version.
 // How --http2 is set up is chapter 03's lesson (03_curl_multi/http2.hpp).
 struct curl_http2 {
