@@ -37,7 +37,7 @@ std::vector<harness::request_record> fetch_all_http2(const std::vector<std::stri
       hosts_open.clear();
     }
     // An option set on a handle stays set for its next transfer.
-    std::string host = harness::origin_of(urls[i]);
+    std::string host = harness::origin_of(urls[i]).value_or(urls[i]);
     try {
       use_http2(easy.get(), !hosts_open.contains(host));
     } catch (const std::exception& e) {  // curl refused the option

@@ -1,6 +1,7 @@
 #include "03_curl_multi/http2.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 #include "03_curl_multi/multi_handle.hpp"
@@ -56,9 +57,10 @@ void stop_multiplexing(CURLM* multi) {
 std::vector<std::string> warmup_urls(const std::vector<std::string>& urls) {
   std::vector<std::string> origins;
   for (const std::string& url : urls) {
-    std::string origin = harness::origin_of(url);
-    if (std::find(origins.begin(), origins.end(), origin) == origins.end())
-      origins.push_back(std::move(origin));
+    // A URL curl cannot parse has no host to open: its own request fails.
+    std::optional<std::string> origin = harness::origin_of(url);
+    if (origin && std::find(origins.begin(), origins.end(), *origin) == origins.end())
+      origins.push_back(std::move(*origin));
   }
   for (std::string& origin : origins) origin += "/get";
   return origins;
@@ -69,8 +71,13 @@ std::string refused_http2(const std::vector<harness::request_record>& warmups) {
   for (const harness::request_record& w : warmups) {
     if (w.http_major == 2) continue;  // any status: the host speaks HTTP/2
     refused += refused.empty() ? "--http2: " : "; ";
-    refused += w.url + (w.http_major == 1 ? " answered over HTTP/1.1"
-                                          : " refused HTTP/2 (" + w.error + ")");
+    if (w.http_major == 1) {
+      refused += w.url + " answered over HTTP/1.1";
+    } else {  // no answer: connected, then refused; or not even connected
+      refused += w.url +
+                 (w.connections > 0 ? " refused HTTP/2 (" : " could not be reached (") +
+                 w.error + ")";
+    }
   }
   if (!refused.empty()) refused += ": the run goes on over HTTP/1.1";
   return refused;

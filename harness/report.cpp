@@ -143,7 +143,7 @@ void print_http2(std::ostream& out, const run_result& result) {
                   [](const request_record& w) { return w.http_major != 2; });
   if (refused) {
     // The chapter's own note names the host and why.
-    out << "  fell back    a host refused HTTP/2: the run went on over HTTP/1.1\n";
+    out << "  fell back    a host gave no HTTP/2 answer: the run went on over HTTP/1.1\n";
   } else if (answers < answered) {
     out << "  fell back    " << answered - answers
         << " answers came over HTTP/1.1: their streams were refused, or lost their "

@@ -55,16 +55,16 @@ easy_handle make_easy() {
   return easy;
 }
 
-std::string origin_of(const std::string& url) {
+std::optional<std::string> origin_of(const std::string& url) {
   const std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> parsed(curl_url(),
                                                                    curl_url_cleanup);
   if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
-    return url;
+    return std::nullopt;
   std::string origin;
   for (const CURLUPart part : {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT}) {
     char* text = nullptr;
     if (curl_url_get(parsed.get(), part, &text, CURLU_DEFAULT_PORT) != CURLUE_OK)
-      return url;
+      return std::nullopt;
     origin += text;
     origin += part == CURLUPART_SCHEME ? "://" : part == CURLUPART_HOST ? ":" : "";
     curl_free(text);

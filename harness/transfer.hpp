@@ -57,9 +57,9 @@ struct transfer {
 void attach_record(CURL* easy, transfer& t, const run_clock& clock);
 
 // "http://127.0.0.1:8080" for any URL on that host (scheme, host and port,
-// the default port spelled out); the URL itself when curl cannot parse it
-// (its request will say what is wrong with it).
-std::string origin_of(const std::string& url);
+// the default port spelled out); nullopt when curl cannot parse the URL (its
+// request will say what is wrong with it).
+std::optional<std::string> origin_of(const std::string& url);
 
 // Whether a URL's host is this machine: localhost, 127.0.0.0/8 or [::1].
 bool is_loopback_url(const std::string& url);
