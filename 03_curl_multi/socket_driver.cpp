@@ -39,7 +39,7 @@ enum driver chosen_driver(const settings& how, std::size_t transfers) {
   // costs O(N) a transfer there, and curl_multi_poll is the faster driver.
   if (!how.http2 || curl_version_info(CURLVERSION_NOW)->version_num >= 0x080d00)
     return driver::socket_action;
-  // Those versions' curl_multi_poll also hands poll() one entry a transfer,
+  // There (7.88 at least) curl_multi_poll hands poll() one entry a transfer,
   // shared socket or not, and poll() takes no more than the descriptor limit.
   const std::size_t in_flight =
       std::min(transfers, how.max_in_flight.value_or(transfers));
