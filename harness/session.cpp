@@ -84,7 +84,9 @@ int session::finish(const model_info& model, std::vector<request_record> records
     if (!result.warmups.empty()) {
       timeline_out << render_timeline(
                           result.warmups, measured.wall_s, term,
-                          "--http2 warm-up(s), one a host, not among the requests")
+                          result.warmups.size() == 1
+                              ? "warm-up (--http2: one a host, not among the requests)"
+                              : "warm-ups (--http2: one a host, not among the requests)")
                    << "\n";
     }
     timeline_out << render_timeline(result.records, measured.wall_s, term) << "\n";
