@@ -39,6 +39,10 @@ TEST(sync_main, http2_runs_one_stream_at_a_time_on_one_connection) {
   test_support::expect_http2_on_one_connection(CH01_EXECUTABLE, "01_sync", 4, 0.05, 1);
 }
 
+TEST(sync_main, http2_over_two_servers_is_one_connection_each) {
+  test_support::expect_http2_on_one_connection_a_host(CH01_EXECUTABLE, 1, 0);
+}
+
 TEST(sync_main, http2_with_fresh_handles_opens_a_connection_each) {
   const auto run = run_command(CH01_EXECUTABLE, {"--requests", "3", "--delay", "0",
                                                  "--fresh-handle", "--http2", "--json"});

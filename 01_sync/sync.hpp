@@ -36,8 +36,8 @@ std::vector<harness::request_record> fetch_all(const std::vector<std::string>& u
                                                handle_policy policy, double timeout_s,
                                                const harness::run_clock& clock);
 
-// The same loop over HTTP/2 (--http2, http2.cpp): each handle's first
-// transfer opens an HTTP/2 connection, its next ones are streams of it.
+// The same loop over HTTP/2 (--http2, http2.cpp): a handle's first transfer
+// to a host opens an HTTP/2 connection, its next ones are streams of it.
 std::vector<harness::request_record> fetch_all_http2(const std::vector<std::string>& urls,
                                                      handle_policy policy,
                                                      double timeout_s,

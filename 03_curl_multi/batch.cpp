@@ -8,18 +8,17 @@
 
 namespace inflight::ch03 {
 
-transfer_batch::transfer_batch(const std::vector<std::string>& urls, const settings& how,
-                               const harness::run_clock& clock)
-    : multi_(make_multi()),
+transfer_batch::transfer_batch(CURLM* multi, const std::vector<std::string>& urls,
+                               const settings& how, const harness::run_clock& clock,
+                               std::optional<h2_role> http2)
+    : multi_(multi),
       records_(urls.size()),
       how_(how),
       clock_(clock),
-      // HTTP/2 wants the opposite: every transfer on the one connection.
-      fresh_connections_(!how.http2 &&
-                         harness::fresh_connection_each(urls.size(), how.max_in_flight)) {
-  // One connection may carry as many streams as we keep in flight.
-  if (how.http2)
-    harness::multiplex(multi_.get(), how.max_in_flight.value_or(urls.size()));
+      http2_(http2),
+      // HTTP/2 wants the opposite: every transfer on its host's connection.
+      fresh_connections_(!http2 &&
+                         fresh_connection_each(urls.size(), how.max_in_flight)) {
   slots_.reserve(urls.size());
   for (std::size_t i = 0; i < urls.size(); ++i) {
     auto s = std::make_unique<slot>();
@@ -33,7 +32,7 @@ transfer_batch::~transfer_batch() {
   // A transfer still added (we are unwinding from an error) is removed before
   // its easy handle is freed: libcurl's rule for every added handle.
   for (const auto& s : slots_)
-    if (s->easy) curl_multi_remove_handle(multi_.get(), s->easy.get());
+    if (s->easy) curl_multi_remove_handle(multi_, s->easy.get());
 }
 
 // [exercise:start]
@@ -58,15 +57,10 @@ void transfer_batch::add_next() {
       ch01::begin_transfer(s.easy.get(), s.transfer, how_.timeout_s, clock_);
       // CURLOPT_PRIVATE lets a finished handle lead us back to its slot.
       harness::set_option(s.easy.get(), CURLOPT_PRIVATE, static_cast<void*>(&s));
-      // All at once: nothing to reuse, so curl need not look (harness/transfer.hpp).
-      if (fresh_connections_) harness::use_fresh_connection(s.easy.get());
-      // --http2: the first transfer opens the connection, the rest join it.
-      if (how_.http2) {
-        harness::use_http2(s.easy.get(),
-                           opened_ ? harness::h2_role::joins : harness::h2_role::opens);
-      }
-      check(curl_multi_add_handle(multi_.get(), s.easy.get()), "curl_multi_add_handle");
-      opened_ = true;
+      // All at once: nothing to reuse, so curl need not look (connections.hpp).
+      if (fresh_connections_) use_fresh_connection(s.easy.get());
+      if (http2_) use_http2(s.easy.get(), *http2_);  // --http2 (http2.hpp)
+      check(curl_multi_add_handle(multi_, s.easy.get()), "curl_multi_add_handle");
       return;
     } catch (const std::runtime_error& e) {
       s.easy.reset();  // never added: free it here
@@ -81,16 +75,21 @@ void transfer_batch::add_next() {
 // [snippet:harvest]
 // [exercise:harvest]
 void transfer_batch::harvest() {
+  // Every message first: removing a handle while others wait to be read
+  // makes libcurl walk its lists once more for each.
+  ended_.clear();
   int queued = 0;
-  while (CURLMsg* message = curl_multi_info_read(multi_.get(), &queued)) {
-    if (message->msg != CURLMSG_DONE) continue;
-    CURL* easy = message->easy_handle;
-    const CURLcode result = message->data.result;  // read before removing
+  while (CURLMsg* message = curl_multi_info_read(multi_, &queued)) {
+    // The message is the multi handle's, gone once its handle is removed.
+    if (message->msg == CURLMSG_DONE)
+      ended_.emplace_back(message->easy_handle, message->data.result);
+  }
+  for (const auto& [easy, result] : ended_) {
     void* owner = nullptr;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, &owner);
     slot& s = *static_cast<slot*>(owner);
 
-    check(curl_multi_remove_handle(multi_.get(), easy), "curl_multi_remove_handle");
+    check(curl_multi_remove_handle(multi_, easy), "curl_multi_remove_handle");
     records_[s.transfer.record.index] =
         harness::end_transfer(easy, s.transfer, result, clock_);
     s.easy.reset();  // exactly once: this handle is never seen again

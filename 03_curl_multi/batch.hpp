@@ -1,4 +1,4 @@
-// What both drivers share: the multi handle, one easy handle per URL, the
+// What both drivers share: one easy handle per URL on a multi handle, the
 // refill pattern, and harvesting finished transfers. The drivers differ only
 // in how they wait.
 #pragma once
@@ -6,9 +6,13 @@
 #include <curl/curl.h>
 
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
+#include "03_curl_multi/connections.hpp"
 #include "03_curl_multi/curl_multi.hpp"
+#include "03_curl_multi/http2.hpp"
 #include "03_curl_multi/multi_handle.hpp"
 #include "harness/transfer.hpp"
 
@@ -16,18 +20,21 @@ namespace inflight::ch03 {
 
 class transfer_batch {
  public:
-  transfer_batch(const std::vector<std::string>& urls, const settings& how,
-                 const harness::run_clock& clock);
+  // `multi` must outlive the batch. `http2`: the part every transfer plays on
+  // its host's HTTP/2 connection (http2.hpp); empty: HTTP/1.1.
+  transfer_batch(CURLM* multi, const std::vector<std::string>& urls, const settings& how,
+                 const harness::run_clock& clock,
+                 std::optional<h2_role> http2 = std::nullopt);
   ~transfer_batch();
   transfer_batch(const transfer_batch&) = delete;
   transfer_batch& operator=(const transfer_batch&) = delete;
 
-  [[nodiscard]] CURLM* multi() const { return multi_.get(); }
+  [[nodiscard]] CURLM* multi() const { return multi_; }
 
   // Adds the first transfers: all of them, or the first K.
   void start();
-  // Reads every finished transfer off the multi handle, records it, frees its
-  // easy handle, and adds the next waiting URL in its place.
+  // Reads every finished transfer off the multi handle; then records each,
+  // frees its easy handle, and adds the next waiting URL in its place.
   void harvest();
   [[nodiscard]] bool done() const { return harvested_ == slots_.size(); }
 
@@ -42,15 +49,17 @@ class transfer_batch {
   // spot, and the one after it is added instead.
   void add_next();
 
-  multi_handle multi_;
+  CURLM* multi_;
   std::vector<std::unique_ptr<slot>> slots_;
   std::vector<harness::request_record> records_;
   const settings how_;  // a copy: a caller's temporary may not outlive the batch
   const harness::run_clock& clock_;
   std::size_t added_ = 0;
   std::size_t harvested_ = 0;
-  bool fresh_connections_;  // every transfer at once: harness::fresh_connection_each
-  bool opened_ = false;     // --http2: a transfer that opens the connection was added
+  std::optional<h2_role> http2_;
+  bool fresh_connections_;  // every transfer at once: fresh_connection_each
+  // harvest(): the transfers that ended, read off the multi handle at once.
+  std::vector<std::pair<CURL*, CURLcode>> ended_;
 };
 
 }  // namespace inflight::ch03

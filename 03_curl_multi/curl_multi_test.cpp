@@ -18,6 +18,7 @@
 #include "03_curl_multi/drivers.hpp"
 #include "03_curl_multi/socket_action.hpp"
 #include "harness/test_support/server_fixture.hpp"
+#include "mock_server/server.hpp"
 
 namespace inflight::ch03 {
 namespace {
@@ -41,7 +42,8 @@ class curl_multi_test : public test_support::with_server,
  protected:
   std::vector<harness::request_record> fetch(const std::vector<std::string>& urls,
                                              settings how = {}) {
-    transfer_batch batch(urls, how, clock);
+    const multi_handle multi = make_multi();
+    transfer_batch batch(multi.get(), urls, how, clock);
     switch (GetParam()) {
       case variant::poll_driver:
         run_with_poll(batch);
@@ -174,6 +176,28 @@ class failing_poller final : public poller {
   }
 };
 
+// A request's time starts when it is sent: past the server's stream limit,
+// the requests that wait for a stream do not count the wait as time in
+// flight. 15 of 0.2 s on 5 streams go in three waves, yet each request's own
+// time is one wave, not up to three.
+TEST(curl_multi_http2, waiting_for_a_stream_is_not_time_in_flight) {
+  mock::server_options options;
+  options.limits.max_concurrent_streams = 5;
+  mock::server server{options};
+  const harness::run_clock clock;
+  settings how;
+  how.http2 = true;
+  const std::vector<std::string> urls(15, server.url() + "/delay/0.2");
+  const auto records = fetch_all(urls, how, clock);
+  const double wall_s = clock.now_s();
+  EXPECT_EQ(server.stats().peak_in_flight, 5);
+  EXPECT_GE(wall_s, 3 * 0.2) << "three waves";
+  for (const harness::request_record& r : records) {
+    EXPECT_TRUE(r.ok()) << r.error;
+    EXPECT_LT(r.end_s - r.start_s, wall_s / 2) << "request " << r.index;
+  }
+}
+
 using socket_action_hook_test = test_support::with_server;
 
 TEST_F(socket_action_hook_test, a_callback_that_fails_hands_its_error_back_through_curl) {
@@ -181,7 +205,8 @@ TEST_F(socket_action_hook_test, a_callback_that_fails_hands_its_error_back_throu
   // through them: the hook keeps the exception, returns -1, and rethrows it
   // here, after curl_multi_socket_action has returned.
   harness::run_clock clock;
-  transfer_batch batch(delay_urls(3, 0.05), settings{}, clock);
+  const multi_handle multi = make_multi();
+  transfer_batch batch(multi.get(), delay_urls(3, 0.05), settings{}, clock);
   failing_poller readiness;
   try {
     run_with_socket_action(batch, readiness);
@@ -212,8 +237,9 @@ TEST_F(socket_action_hook_test, once_the_hook_is_gone_curl_calls_nobody) {
   // may be gone by then. On any libcurl version.
   harness::run_clock clock;
   recording_poller readiness;
-  auto batch =
-      std::make_unique<transfer_batch>(std::vector{delay_url(5)}, settings{}, clock);
+  multi_handle multi = make_multi();
+  auto batch = std::make_unique<transfer_batch>(multi.get(), std::vector{delay_url(5)},
+                                                settings{}, clock);
   {
     socket_action_hook hook{batch->multi(), readiness};
     batch->start();
@@ -224,7 +250,8 @@ TEST_F(socket_action_hook_test, once_the_hook_is_gone_curl_calls_nobody) {
     ASSERT_GT(readiness.calls, 0) << "curl never opened its socket";
   }
   const int before = readiness.calls;
-  batch.reset();  // removes the handle: curl closes the socket
+  batch.reset();  // removes the handle
+  multi.reset();  // curl_multi_cleanup: curl closes the socket
   EXPECT_EQ(readiness.calls, before) << "libcurl called a callback after the hook went";
 }
 

@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
       "N GETs in flight at once on one thread, with libcurl's multi interface",
       "transfers added to the multi handle at once; the next is added as one finishes",
       {{"--driver", "poll|socket",
-        "how to wait: curl_multi_poll, or socket_action over epoll (default socket)",
+        "how to wait: curl_multi_poll, or socket_action over epoll (default socket; "
+        "poll with --http2 on a libcurl before 8.13)",
         [&how](std::string_view value) {
           if (value == "poll") {
             how.driver = ch03::driver::poll;
@@ -30,14 +31,15 @@ int main(int argc, char** argv) {
     how.timeout_s = session.options().timeout_s;
     how.http2 = session.options().http2;
     const harness::run_clock clock;
-    auto records = ch03::fetch_all(session.urls(), how, clock);
+    ch03::http2_prelude prelude;
+    auto records = ch03::fetch_all(session.urls(), how, clock, &prelude);
     const auto model = harness::bounded_model(
-        std::string(how.driver == ch03::driver::poll
+        std::string(ch03::chosen_driver(how, records.size()) == ch03::driver::poll
                         ? "curl multi, curl_multi_poll (one thread)"
-                        : "curl multi, socket_action + epoll (one "
-                          "thread)") +
-            (how.http2 ? ", HTTP/2 streams" : ""),
+                        : "curl multi, socket_action + epoll (one thread)") +
+            (how.http2 && prelude.notes.empty() ? ", HTTP/2 streams" : ""),
         records.size(), how.max_in_flight);
-    return session.finish(model, std::move(records), clock);
+    return session.finish(model, std::move(records), clock, std::move(prelude.notes),
+                          std::move(prelude.warmups));
   });
 }

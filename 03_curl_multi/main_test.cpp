@@ -60,25 +60,32 @@ TEST(curl_multi_main, http2_with_max_in_flight_keeps_k_streams_on_one_connection
 }
 
 // The server's stream limit (SETTINGS_MAX_CONCURRENT_STREAMS) works like
-// --max-in-flight: one connection, at most 100 streams on it, waves of 100.
-// 100 is what libcurl assumes until the server's SETTINGS arrive; a lower
-// limit races with the first streams (03's README, "What multiplexing costs").
+// --max-in-flight: one connection, at most 20 streams on it, waves of 20. The
+// warm-up brought the server's SETTINGS before any request was added.
 TEST(curl_multi_main,
      http2_past_the_servers_stream_limit_goes_in_waves_on_one_connection) {
   mock::server_options options;
-  options.limits.max_concurrent_streams = 100;
+  options.limits.max_concurrent_streams = 20;
   mock::server server{options};
-  const auto run =
-      run_command(CH03_EXECUTABLE, {"--url", server.url(), "--requests", "250", "--delay",
-                                    "0.2", "--http2", "--json"});
+  const auto run = run_command(
+      CH03_EXECUTABLE,
+      {"--url", server.url(), "--requests", "50", "--delay", "0.2", "--http2", "--json"});
   EXPECT_EQ(run.exit_status, 0) << run.err;
   const auto result = nlohmann::json::parse(run.out);
-  EXPECT_EQ(result["ok"], 250);
-  EXPECT_EQ(result["http2_answers"], 250);
+  EXPECT_EQ(result["ok"], 50);
+  EXPECT_EQ(result["http2_answers"], 50);
   const auto stats = server.stats();
   EXPECT_EQ(stats.connections_opened, 1U);
-  EXPECT_EQ(stats.peak_in_flight, 100);
-  EXPECT_GE(result["wall_s"].get<double>(), 3 * 0.2) << "ceil(250/100) waves of 0.2 s";
+  EXPECT_EQ(stats.peak_in_flight, 20);
+  EXPECT_GE(result["wall_s"].get<double>(), 3 * 0.2) << "ceil(50/20) waves of 0.2 s";
+}
+
+TEST(curl_multi_main, http2_over_two_servers_multiplexes_on_each) {
+  test_support::expect_http2_on_one_connection_a_host(CH03_EXECUTABLE, 4, 1);
+}
+
+TEST(curl_multi_main, http2_against_an_http1_server_says_so_and_goes_on_over_http1) {
+  test_support::expect_http1_server_named_and_run_over_http1(CH03_EXECUTABLE);
 }
 
 TEST(curl_multi_main, http2_needs_one_descriptor_not_one_per_request) {

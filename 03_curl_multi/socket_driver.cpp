@@ -5,8 +5,12 @@
 // event loop that holds thousands of connections (curl's ephiperfifo.c).
 // The callbacks and their bookkeeping are in socket_action.cpp, which chapter
 // 04's event loop shares.
+#include <algorithm>
+#include <iostream>
+
 #include "03_curl_multi/drivers.hpp"
 #include "03_curl_multi/socket_action.hpp"
+#include "harness/fd_limit.hpp"
 
 namespace inflight::ch03 {
 
@@ -28,16 +32,61 @@ void run_with_socket_action(transfer_batch& batch, poller& readiness) {
 }
 // [/snippet]
 
+enum driver chosen_driver(const settings& how, std::size_t transfers) {
+  if (how.driver) return *how.driver;
+  // Before 8.13, libcurl files every transfer on a socket in a small hash
+  // that it walks on each insert: over one HTTP/2 connection, socket_action
+  // costs O(N) a transfer there, and curl_multi_poll is the faster driver.
+  if (!how.http2 || curl_version_info(CURLVERSION_NOW)->version_num >= 0x080d00)
+    return driver::socket_action;
+  // There (7.88 at least) curl_multi_poll hands poll() one entry a transfer,
+  // shared socket or not, and poll() takes no more than the descriptor limit.
+  const std::size_t in_flight =
+      std::min(transfers, how.max_in_flight.value_or(transfers));
+  try {
+    harness::ensure_descriptors(harness::descriptors_needed(in_flight, false));
+    return driver::poll;
+  } catch (const harness::descriptor_limit_error&) {
+    return driver::socket_action;  // slower, but it runs
+  }
+}
+
 std::vector<harness::request_record> fetch_all(const std::vector<std::string>& urls,
                                                const settings& how,
-                                               const harness::run_clock& clock) {
-  transfer_batch batch(urls, how, clock);
-  if (how.driver == driver::poll) {
-    run_with_poll(batch);
-  } else {
-    const auto readiness = poller::make();
-    run_with_socket_action(batch, *readiness);
+                                               const harness::run_clock& clock,
+                                               http2_prelude* prelude) {
+  // Declared before the batches: each one removes its handles when it goes.
+  const multi_handle multi = make_multi();
+  const auto readiness = poller::make();  // both batches' sockets, one watch list
+  const auto run = [&, chosen = chosen_driver(how, urls.size())](transfer_batch& batch) {
+    if (chosen == driver::poll) {
+      run_with_poll(batch);
+    } else {
+      run_with_socket_action(batch, *readiness);
+    }
+  };
+  std::optional<h2_role> http2;
+  if (how.http2) {
+    // [snippet:warmup]
+    multiplex(multi.get(), how.max_in_flight.value_or(urls.size()));
+    settings one_each = how;
+    one_each.max_in_flight.reset();
+    transfer_batch warmup(multi.get(), warmup_urls(urls), one_each, clock,
+                          h2_role::opens);
+    run(warmup);  // to the end: every host's connection is open, or refused
+    http2_prelude seen{warmup.take_records(), {}};
+    if (const std::string refused = refused_http2(seen.warmups); refused.empty()) {
+      http2 = h2_role::joins;
+    } else {
+      std::cerr << refused << "\n";
+      seen.notes.push_back(refused);
+      stop_multiplexing(multi.get());
+    }
+    // [/snippet]
+    if (prelude) *prelude = std::move(seen);
   }
+  transfer_batch batch(multi.get(), urls, how, clock, http2);
+  run(batch);
   return batch.take_records();
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "03_curl_multi/http2.hpp"
 #include "04_coroutines/event_loop.hpp"
 #include "04_coroutines/http.hpp"
 #include "04_coroutines/semaphore.hpp"
@@ -31,10 +32,13 @@ task<harness::request_record> fetch_one(event_loop& loop, semaphore& limit,
                                         std::size_t index, std::string url,
                                         double timeout_s, http_options options);
 
-// Every URL at once (or K at a time); one record per URL, in order.
-task<std::vector<harness::request_record>> fetch_all(event_loop& loop,
-                                                     std::vector<std::string> urls,
-                                                     settings how);
+// Every URL at once (or K at a time); one record per URL, in order. With
+// `how.http2`, one warm-up a host first, as in chapter 03 (http2.hpp): the
+// warm-ups and what they showed go to `prelude` when given, and a host that
+// refused HTTP/2 is named on stderr at once.
+task<std::vector<harness::request_record>> fetch_all(
+    event_loop& loop, std::vector<std::string> urls, settings how,
+    ch03::http2_prelude* prelude = nullptr);
 
 // The demonstration of "await is not sleep": request 0 is made with chapter
 // 01's blocking fetch_one, called straight from its coroutine (offload =

@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <limits>
 #include <stdexcept>
 #include <string>
 
+#include "03_curl_multi/http2.hpp"
 #include "harness/transfer.hpp"
 
 namespace inflight::ch04 {
@@ -166,13 +166,12 @@ void event_loop::fire_due_timers() {
   }
 }
 
-harness::h2_role event_loop::http2_role() {
-  if (http2_opened_) return harness::h2_role::joins;
-  // The server's SETTINGS_MAX_CONCURRENT_STREAMS bounds it anyway; libcurl's
-  // own default (100) would open a new connection for the 101st transfer.
-  harness::multiplex(multi_.get(), std::numeric_limits<std::int32_t>::max());
-  http2_opened_ = true;
-  return harness::h2_role::opens;
+void event_loop::multiplex(std::size_t streams) {
+  ch03::multiplex(multi_.get(), streams);
+}
+
+void event_loop::stop_multiplexing() {
+  ch03::stop_multiplexing(multi_.get());
 }
 
 // [snippet:transfers]
@@ -197,15 +196,21 @@ void event_loop::remove_transfer(pending_transfer& t) noexcept {
 }
 
 void event_loop::harvest() {
+  // Every message first: removing a handle while others wait to be read
+  // makes libcurl walk its lists once more for each (chapter 03's harvest).
+  ended_.clear();
   int queued = 0;
   while (CURLMsg* message = curl_multi_info_read(multi_.get(), &queued)) {
     if (message->msg != CURLMSG_DONE) continue;
     void* owner = nullptr;
     curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &owner);
-    pending_transfer& t = *static_cast<pending_transfer*>(owner);
-    t.result = message->data.result;  // read before removing the handle
-    remove_transfer(t);
-    schedule(t.waiter);  // the dish is ready: bring it to the table
+    auto& t = *static_cast<pending_transfer*>(owner);
+    t.result = message->data.result;  // the message goes with its handle
+    ended_.push_back(&t);
+  }
+  for (pending_transfer* t : ended_) {
+    remove_transfer(*t);
+    schedule(t->waiter);  // the dish is ready: bring it to the table
   }
   curl_.rethrow_if_failed();  // removing a handle may have called back
 }

@@ -143,11 +143,11 @@ class event_loop {
   void add_transfer(pending_transfer& t);
   void remove_transfer(pending_transfer& t) noexcept;
   [[nodiscard]] std::size_t transfers_in_flight() const { return transfers_; }
-  // --http2: the part the next transfer plays on the loop's one connection
-  // (harness::use_http2). The first call says `opens`, and lets the multi
-  // handle put as many streams on a connection as the server allows; every
-  // later call says `joins`.
-  harness::h2_role http2_role();
+  // --http2 (chapter 03's http2.hpp): one connection a host, carrying up to
+  // `streams` transfers at once; or back to libcurl's defaults, for a run
+  // that goes on over HTTP/1.1.
+  void multiplex(std::size_t streams);
+  void stop_multiplexing();
 
  private:
   // Closes a descriptor once: the eventfd is not leaked if the constructor
@@ -176,11 +176,11 @@ class event_loop {
   std::unique_ptr<ch03::poller> readiness_;
   unique_fd wake_;  // an eventfd: post() writes it, the poller sees it readable
   ch03::socket_action_hook curl_;
-  bool http2_opened_ = false;  // http2_role() said `opens` once
   std::map<timer_id, std::function<void()>> timers_;
   std::uint64_t timers_made_ = 0;
   std::deque<std::coroutine_handle<>> ready_;
   std::size_t transfers_ = 0;
+  std::vector<pending_transfer*> ended_;  // harvest(): read off curl at once
   std::size_t posts_expected_ = 0;
   std::exception_ptr failure_;  // from a call that could not throw: see remove_transfer
   bool broken_ = false;         // the loop threw: it runs no more

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "01_sync/sync.hpp"
+#include "03_curl_multi/connections.hpp"
 #include "harness/transfer.hpp"
 
 namespace inflight::ch04 {
@@ -80,9 +81,9 @@ task<harness::request_record> http_get(event_loop& loop, std::string url,
   const harness::easy_handle easy = harness::make_easy();
   ch01::begin_transfer(easy.get(), t, options.timeout_s, loop.clock());
   if (options.http2) {
-    harness::use_http2(easy.get(), loop.http2_role());
+    ch03::use_http2(easy.get(), *options.http2);
   } else if (options.fresh_connection) {
-    harness::use_fresh_connection(easy.get());
+    ch03::use_fresh_connection(easy.get());
   }
 
   const std::optional<CURLcode> result =

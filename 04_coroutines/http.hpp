@@ -8,6 +8,7 @@
 #include <stop_token>
 #include <string>
 
+#include "03_curl_multi/http2.hpp"
 #include "04_coroutines/event_loop.hpp"
 #include "04_coroutines/task.hpp"
 #include "harness/record.hpp"
@@ -18,11 +19,11 @@ namespace inflight::ch04 {
 struct http_options {
   double timeout_s = 0;  // curl's own limit (CURLOPT_TIMEOUT_MS); 0: none
   // A new connection, never reused: right when every request is in flight
-  // at once (harness::fresh_connection_each says why).
+  // at once (ch03::fresh_connection_each says why).
   bool fresh_connection = false;
-  // HTTP/2 (--http2): a stream of the loop's one connection instead
-  // (event_loop::http2_role); fresh_connection does not apply then.
-  bool http2 = false;
+  // HTTP/2 (--http2): the part this transfer plays on its host's connection
+  // (chapter 03's http2.hpp); fresh_connection does not apply then.
+  std::optional<ch03::h2_role> http2;
 };
 
 // The response or the error, as a value the caller inspects: ok(), status,

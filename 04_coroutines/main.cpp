@@ -69,8 +69,10 @@ int main(int argc, char** argv) {
     // [snippet:main]
     if (shown == demo::none) {
       // asyncio.run(main()): the loop runs until fetch_all's task has ended.
-      auto records = loop.run(ch04::fetch_all(loop, session.urls(), how));
-      return session.finish(model, std::move(records), clock);
+      ch03::http2_prelude prelude;  // --http2: the warm-ups
+      auto records = loop.run(ch04::fetch_all(loop, session.urls(), how, &prelude));
+      return session.finish(model, std::move(records), clock, std::move(prelude.notes),
+                            std::move(prelude.warmups));
     }
     // [/snippet]
     if (files) {

@@ -37,6 +37,14 @@ TEST(coroutines_main, http2_puts_every_request_on_one_connection) {
                                                50);
 }
 
+TEST(coroutines_main, http2_over_two_servers_is_one_connection_each) {
+  test_support::expect_http2_on_one_connection_a_host(CH04_EXECUTABLE, 4, 1);
+}
+
+TEST(coroutines_main, http2_against_an_http1_server_says_so_and_goes_on_over_http1) {
+  test_support::expect_http1_server_named_and_run_over_http1(CH04_EXECUTABLE);
+}
+
 TEST(coroutines_main, http2_with_a_demo_is_refused) {
   const auto run =
       run_command(CH04_EXECUTABLE, {"--requests", "2", "--http2", "--demo", "stall"});

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 
+#include "03_curl_multi/connections.hpp"
 #include "04_coroutines/coroutines.hpp"
 #include "04_coroutines/when_all.hpp"
 #include "05_cpu_bound/cpu_bound.hpp"
@@ -58,7 +59,7 @@ task<mixed_outcome> mixed_demo(ch04::event_loop& loop, ch02::fixed_pool* pool,
   ch04::semaphore limit{loop, n};  // a permit each: every request at once
   ch04::http_options options;
   // No bound (a permit each): every request at once, so nothing to reuse.
-  options.fresh_connection = harness::fresh_connection_each(n, std::nullopt);
+  options.fresh_connection = ch03::fresh_connection_each(n, std::nullopt);
 
   std::vector<task<request_record>> jobs;
   for (std::size_t i = 0; i < n; ++i) {

@@ -70,7 +70,7 @@ struct workload {
   std::size_t expected_peak;
   std::string path;  // the path every request asks for
   // HTTP/2 rows: every request a stream of one connection. A run whose server
-  // counted more connections fell back (harness::use_http2): it is skipped.
+  // counted more connections fell back (03_curl_multi/HTTP2.md): it is skipped.
   bool one_connection = false;
 };
 

@@ -15,7 +15,10 @@ namespace inflight::harness {
 struct request_record {
   std::size_t index = 0;  // position in the workload: results stay in order
   std::string url;
-  double start_s = 0;  // seconds since the run started (see run_clock)
+  // Seconds since the run started (see run_clock), from when the request was
+  // sent (harness::attach_record): waiting for a connection or a stream is
+  // not time in flight.
+  double start_s = 0;
   double end_s = 0;
   long status = 0;  // HTTP status; 0 when no answer arrived
   std::uint64_t bytes = 0;

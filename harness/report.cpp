@@ -81,6 +81,7 @@ std::size_t run_result::http2_answers() const {
 long run_result::connections() const {
   long sum = 0;
   for (const request_record& r : records) sum += r.connections;
+  for (const request_record& w : warmups) sum += w.connections;
   return sum;
 }
 
@@ -109,6 +110,7 @@ nlohmann::json to_json(const run_result& result) {
           {"connections", result.connections()},
           {"server_connections", or_null(result.measured.server_connections)},
           {"server_streams", or_null(result.measured.server_streams)},
+          {"warmups", result.warmups.size()},
           {"errors", errors}};
 }
 
@@ -127,16 +129,26 @@ void print_http2(std::ostream& out, const run_result& result) {
         << (*m.server_streams == 1 ? " stream on " : " streams on ")
         << *m.server_connections
         << (*m.server_connections == 1 ? " connection" : " connections");
+    if (!result.warmups.empty() && *m.server_streams > 0) {
+      out << " (" << result.warmups.size()
+          << (result.warmups.size() == 1 ? " warm-up" : " warm-ups") << " among them)";
+    }
   }
   out << "\n";
   const std::size_t answered = static_cast<std::size_t>(
       std::count_if(result.records.begin(), result.records.end(),
                     [](const request_record& r) { return r.http_major != 0; }));
-  if (answers < answered) {
+  const bool refused =
+      std::any_of(result.warmups.begin(), result.warmups.end(),
+                  [](const request_record& w) { return w.http_major != 2; });
+  if (refused) {
+    // The chapter's own note names the host and why.
+    out << "  fell back    a host gave no HTTP/2 answer: the run went on over HTTP/1.1\n";
+  } else if (answers < answered) {
     out << "  fell back    " << answered - answers
         << " answers came over HTTP/1.1: their streams were refused, or lost their "
            "HTTP/2 connection, and libcurl retried them over HTTP/1.1 "
-           "(03_curl_multi/README.md, \"One connection, N streams\")\n";
+           "(03_curl_multi/HTTP2.md)\n";
   } else if (m.server_connections && *m.server_connections > 1 &&
              result.records.size() > 1) {
     out << "  note         HTTP/2 over " << *m.server_connections

@@ -46,6 +46,8 @@ struct run_result {
   std::vector<request_record> records;
   std::vector<std::string> notes;  // the chapter's own lines, e.g. thread cost
   bool http2 = false;              // --http2: the requests were to be HTTP/2 streams
+  // Requests made before the run's own, not among them: --http2's warm-ups.
+  std::vector<request_record> warmups{};
 
   [[nodiscard]] std::size_t ok() const;
   [[nodiscard]] std::size_t failed() const { return records.size() - ok(); }
@@ -57,7 +59,8 @@ struct run_result {
   // Distinct OS threads that carried a request: observed from the records,
   // not what the model claims.
   [[nodiscard]] int threads() const;
-  // Answers that came over HTTP/2, and connections the client opened.
+  // Answers that came over HTTP/2, and connections the client opened (the
+  // warm-ups' included).
   [[nodiscard]] std::size_t http2_answers() const;
   [[nodiscard]] long connections() const;
 };
@@ -66,7 +69,8 @@ struct run_result {
 // delay_s, wall_s, expected_s, cpu_s, peak_rss_kb, threads,
 // server_peak_in_flight, errors[{index, error}]; and, beside DESIGN.md's
 // fields, http2, http2_answers, connections (the client's count),
-// server_connections and server_streams. Unknowns are null.
+// server_connections and server_streams (warm-ups included), warmups (how
+// many). Unknowns are null.
 nlohmann::json to_json(const run_result& result);
 
 // The human report. `per_request`: one line per request (used with --urls,

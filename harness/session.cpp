@@ -52,7 +52,8 @@ session::session(std::string chapter, run_options options, std::size_t in_flight
 }
 
 int session::finish(const model_info& model, std::vector<request_record> records,
-                    const run_clock& clock, std::vector<std::string> notes) {
+                    const run_clock& clock, std::vector<std::string> notes,
+                    std::vector<request_record> warmups) {
   measurements measured;
   measured.wall_s = clock.now_s();  // first, before anything below adds to it
   measured.cpu_s = process_cpu_s() - clock.cpu_at_start_s();
@@ -69,6 +70,7 @@ int session::finish(const model_info& model, std::vector<request_record> records
   run_result result{chapter_,           model,           std::nullopt, measured,
                     std::move(records), std::move(notes)};
   result.http2 = options_.http2;
+  result.warmups = std::move(warmups);
   if (options_.urls.empty()) result.delay_s = options_.delay_s;
 
   const bool tty = isatty(STDOUT_FILENO) != 0;
@@ -78,9 +80,16 @@ int session::finish(const model_info& model, std::vector<request_record> records
   // With --json, stdout carries only the JSON: an asked-for timeline goes to stderr.
   std::ostream& timeline_out = options_.json ? std::cerr : std::cout;
   if (timeline) {
-    const int fd = options_.json ? STDERR_FILENO : STDOUT_FILENO;
-    timeline_out << render_timeline(result.records, measured.wall_s, detect_terminal(fd))
-                 << "\n";
+    const terminal term = detect_terminal(options_.json ? STDERR_FILENO : STDOUT_FILENO);
+    if (!result.warmups.empty()) {
+      timeline_out << render_timeline(
+                          result.warmups, measured.wall_s, term,
+                          result.warmups.size() == 1
+                              ? "warm-up (--http2: one a host, not among the requests)"
+                              : "warm-ups (--http2: one a host, not among the requests)")
+                   << "\n";
+    }
+    timeline_out << render_timeline(result.records, measured.wall_s, term) << "\n";
   }
   if (options_.json) {
     std::cout << to_json(result).dump() << "\n";

@@ -36,9 +36,12 @@ class session {
 
   // Reads the wall time off `clock` first, then asks the server for its peak,
   // prints the timeline and the report (or only the JSON), writes the trace.
+  // `warmups`: requests made before the run's own (--http2 opens a connection
+  // a host with one), shown in the timeline and counted apart.
   // Returns the exit status: 0, or 1 when a request failed.
   int finish(const model_info& model, std::vector<request_record> records,
-             const run_clock& clock, std::vector<std::string> notes = {});
+             const run_clock& clock, std::vector<std::string> notes = {},
+             std::vector<request_record> warmups = {});
 
  private:
   // First member: curl_global_init runs before the server or any request

@@ -1,7 +1,6 @@
 // libcurl set-up and result reading shared by every chapter.
 #include "harness/transfer.hpp"
 
-#include <algorithm>
 #include <stdexcept>
 
 #include "harness/process_stats.hpp"
@@ -15,6 +14,15 @@ namespace {
 std::size_t count_body(char* /*data*/, std::size_t size, std::size_t nmemb, void* user) {
   static_cast<request_record*>(user)->bytes += size * nmemb;
   return size * nmemb;
+}
+
+// libcurl calls this just before it sends the request, on a connection that
+// is ready for it: the request's clock starts here. Cannot throw.
+int request_sent(void* user, char* /*remote_ip*/, char* /*local_ip*/, int /*remote_port*/,
+                 int /*local_port*/) {
+  auto& t = *static_cast<transfer*>(user);
+  t.record.start_s = t.clock->now_s();
+  return CURL_PREREQFUNC_OK;
 }
 
 long info_long(CURL* easy, CURLINFO info) {
@@ -47,6 +55,23 @@ easy_handle make_easy() {
   return easy;
 }
 
+std::optional<std::string> origin_of(const std::string& url) {
+  const std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> parsed(curl_url(),
+                                                                   curl_url_cleanup);
+  if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
+    return std::nullopt;
+  std::string origin;
+  for (const CURLUPart part : {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT}) {
+    char* text = nullptr;
+    if (curl_url_get(parsed.get(), part, &text, CURLU_DEFAULT_PORT) != CURLUE_OK)
+      return std::nullopt;
+    origin += text;
+    origin += part == CURLUPART_SCHEME ? "://" : part == CURLUPART_HOST ? ":" : "";
+    curl_free(text);
+  }
+  return origin;
+}
+
 bool is_loopback_url(const std::string& url) {
   const std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> parsed(curl_url(),
                                                                    curl_url_cleanup);
@@ -72,7 +97,10 @@ void attach_record(CURL* easy, transfer& t, const run_clock& clock) {
   set_option(easy, CURLOPT_WRITEFUNCTION, count_body);
   set_option(easy, CURLOPT_WRITEDATA, &t.record);
   set_option(easy, CURLOPT_ERRORBUFFER, t.error_buffer.data());
-  t.record.start_s = clock.now_s();
+  t.clock = &clock;
+  set_option(easy, CURLOPT_PREREQFUNCTION, request_sent);
+  set_option(easy, CURLOPT_PREREQDATA, static_cast<void*>(&t));
+  t.record.start_s = clock.now_s();  // for a request that is never sent
 }
 
 request_record end_transfer(CURL* easy, transfer& t, CURLcode result,
@@ -103,6 +131,8 @@ request_record end_transfer(CURL* easy, transfer& t, CURLcode result,
   }
   // The handle may be reused for another transfer: stop it pointing at ours.
   set_option(easy, CURLOPT_ERRORBUFFER, static_cast<char*>(nullptr));
+  set_option(easy, CURLOPT_PREREQDATA, static_cast<void*>(nullptr));
+  set_option(easy, CURLOPT_PREREQFUNCTION, static_cast<curl_prereq_callback>(nullptr));
   return r;
 }
 
@@ -117,62 +147,9 @@ request_record failed_before_start(std::size_t index, std::string url, std::stri
   return r;
 }
 
-bool fresh_connection_each(std::size_t transfers,
-                           std::optional<std::size_t> max_in_flight) {
-  return !max_in_flight || *max_in_flight >= transfers;
-}
-
-void use_fresh_connection(CURL* easy) {
-  set_option(easy, CURLOPT_FRESH_CONNECT, 1L);
-  set_option(easy, CURLOPT_FORBID_REUSE, 1L);
-}
-
 curl_http2 curl_http2_support() {
   const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
   return {(info->features & CURL_VERSION_HTTP2) != 0, info->version};
 }
-
-// [snippet:use_http2]
-void use_http2(CURL* easy, h2_role role) {
-  if (role == h2_role::opens) {
-    set_option(easy, CURLOPT_HTTP_VERSION,
-               static_cast<long>(CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE));
-  } else {
-    set_option(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2_0));
-    // Wait for the connection being opened rather than open another: without
-    // it, every transfer added before the first connection is up opens its
-    // own, and 10,000 requests open about 10,000 connections.
-    set_option(easy, CURLOPT_PIPEWAIT, 1L);
-  }
-}
-
-void multiplex(CURLM* multi, std::size_t streams) {
-  if (CURLMcode code = curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-      code != CURLM_OK) {
-    throw std::runtime_error(std::string("curl_multi_setopt(CURLMOPT_PIPELINING): ") +
-                             curl_multi_strerror(code));
-  }
-  // One connection a host: a transfer that finds it full waits for a stream
-  // to end instead of opening another. libcurl counts a new connection as
-  // full at 100 streams until the server's SETTINGS arrive (every version),
-  // and PIPEWAIT does not wait for a full one: without this, transfers added
-  // in that moment opened connections of their own (on 7.88 one each, curl
-  // PR #10456; since 8.0.0 they share a second one).
-  if (CURLMcode code = curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
-      code != CURLM_OK) {
-    throw std::runtime_error(
-        std::string("curl_multi_setopt(CURLMOPT_MAX_HOST_CONNECTIONS): ") +
-        curl_multi_strerror(code));
-  }
-  // libcurl takes a long, and HTTP/2 stream ids stop at 2^31 - 1.
-  const long limit = static_cast<long>(std::min<std::size_t>(streams, 0x7fffffff));
-  if (CURLMcode code = curl_multi_setopt(multi, CURLMOPT_MAX_CONCURRENT_STREAMS, limit);
-      code != CURLM_OK) {
-    throw std::runtime_error(
-        std::string("curl_multi_setopt(CURLMOPT_MAX_CONCURRENT_STREAMS): ") +
-        curl_multi_strerror(code));
-  }
-}
-// [/snippet]
 
 }  // namespace inflight::harness

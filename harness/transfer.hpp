@@ -44,13 +44,22 @@ void set_option(CURL* easy, CURLoption option, Value value);
 struct transfer {
   request_record record;
   std::array<char, CURL_ERROR_SIZE> error_buffer{};
+  const run_clock* clock = nullptr;  // the pre-request callback's
 };
 
 // Points `easy`'s body and error message at `t` (the body is counted and
-// dropped: a real client would keep or parse it) and stamps the start time.
+// dropped: a real client would keep or parse it) and stamps the start time:
+// now, and again when the request is really sent (CURLOPT_PREREQFUNCTION,
+// once a connection, or a stream of one, is there to carry it). Time spent
+// waiting for a connection or a stream is not time in flight.
 // The request itself (URL, timeout, ...) is chapter 01's begin_transfer.
 // Also applies proxy_policy to t.record.url.
 void attach_record(CURL* easy, transfer& t, const run_clock& clock);
+
+// "http://127.0.0.1:8080" for any URL on that host (scheme, host and port,
+// the default port spelled out); nullopt when curl cannot parse the URL (its
+// request will say what is wrong with it).
+std::optional<std::string> origin_of(const std::string& url);
 
 // Whether a URL's host is this machine: localhost, 127.0.0.0/8 or [::1].
 bool is_loopback_url(const std::string& url);
@@ -73,54 +82,13 @@ request_record end_transfer(CURL* easy, transfer& t, CURLcode result,
 request_record failed_before_start(std::size_t index, std::string url, std::string error,
                                    const run_clock& clock);
 
-// Fresh connections. When every transfer is in flight at once, no connection
-// is ever free to be reused, so each transfer opens its own and closes it
-// after; with at most K in flight, the K connections are reused. One policy
-// for every chapter that keeps many transfers in flight (03, 04, 05).
-bool fresh_connection_each(std::size_t transfers,
-                           std::optional<std::size_t> max_in_flight);
-
-// A new connection for this transfer, closed after it: CURLOPT_FRESH_CONNECT
-// and CURLOPT_FORBID_REUSE. Telling curl not to look for one to reuse matters:
-// Debian 12's curl (7.88) walks every connection to the host on each new
-// transfer, which at N = 10,000 costs seconds of CPU (curl/curl#2369).
-void use_fresh_connection(CURL* easy);
-
-// HTTP/2 over cleartext (--http2). Many transfers become streams of one
-// connection, with prior knowledge (no HTTP/1.1 Upgrade round trip). The
-// server must speak h2c: the bundled one does (mock_server/README.md).
-
 // Whether this libcurl was built with HTTP/2 (nghttp2), and its version.
+// How --http2 is set up is chapter 03's lesson (03_curl_multi/http2.hpp).
 struct curl_http2 {
   bool supported = false;
   std::string version;  // "7.88.1"
 };
 curl_http2 curl_http2_support();
-
-// The part a transfer plays on the shared connection: the one that opens it,
-// or one that joins it as another stream.
-enum class h2_role { opens, joins };
-
-// Sets one transfer to HTTP/2. The transfer that opens the connection says
-// HTTP/2 with prior knowledge; the others say "HTTP/2" and wait for that
-// connection (CURLOPT_PIPEWAIT) instead of opening their own. Why not prior
-// knowledge on every transfer: libcurl 7.88 (Debian 12) fails a transfer
-// that reuses a prior-knowledge connection with "Error in the HTTP2 framing
-// layer" (curl/curl#10634, fixed in 8.0.0). This way works on 7.88 and on
-// later versions alike. A joiner that finds no HTTP/2 connection to wait
-// for opens its own, asking to upgrade; our server ignores the upgrade, so
-// that transfer runs over HTTP/1.1: the report counts those (http_major).
-void use_http2(CURL* easy, h2_role role);
-
-// The multi handle's side: multiplex transfers on a connection (CURLPIPE_
-// MULTIPLEX, libcurl's default since 7.62, set to say so), let one connection
-// carry `streams` of them at once (libcurl's own limit is 100: past it, a
-// transfer opens a new connection, so 10,000 would open 100), and open no
-// more than one connection a host. Past the server's own stream limit, the
-// transfers then wait for a stream to end, in waves as with --max-in-flight.
-// The price: a host that does not speak HTTP/2 gets one request at a time.
-// All of this works on libcurl 7.88 (Debian 12) and on later versions.
-void multiplex(CURLM* multi, std::size_t streams);
 
 void throw_curl_error(const char* what, CURLcode code);
 

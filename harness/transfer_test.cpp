@@ -1,5 +1,5 @@
 // Reading the server's own count over HTTP, and "unknown" where there is
-// no /stats to read.
+// no /stats to read; a URL's origin (the host --http2 opens a connection to).
 #include "harness/server_stats.hpp"
 
 #include <gtest/gtest.h>
@@ -32,6 +32,13 @@ TEST_F(server_stats_test, a_server_without_stats_is_unknown) {
   EXPECT_FALSE(reset_server_stats(server.url() + "/status/404"));
   EXPECT_FALSE(read_server_peak(server.url() + "/status/404").has_value());
   EXPECT_FALSE(read_server_peak(test_support::closed_port_url()).has_value());
+}
+
+TEST(origin_of, is_scheme_host_and_port_with_the_default_port_spelled_out) {
+  EXPECT_EQ(origin_of("http://127.0.0.1:8080/delay/1?x=2"), "http://127.0.0.1:8080");
+  EXPECT_EQ(origin_of("http://localhost/get"), "http://localhost:80");
+  EXPECT_EQ(origin_of("http://[::1]:9/"), "http://[::1]:9");
+  EXPECT_EQ(origin_of("http://"), std::nullopt) << "no host: curl cannot parse it";
 }
 
 }  // namespace

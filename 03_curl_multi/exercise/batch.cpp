@@ -20,18 +20,17 @@
 
 namespace inflight::ch03 {
 
-transfer_batch::transfer_batch(const std::vector<std::string>& urls, const settings& how,
-                               const harness::run_clock& clock)
-    : multi_(make_multi()),
+transfer_batch::transfer_batch(CURLM* multi, const std::vector<std::string>& urls,
+                               const settings& how, const harness::run_clock& clock,
+                               std::optional<h2_role> http2)
+    : multi_(multi),
       records_(urls.size()),
       how_(how),
       clock_(clock),
-      // HTTP/2 wants the opposite: every transfer on the one connection.
-      fresh_connections_(!how.http2 &&
-                         harness::fresh_connection_each(urls.size(), how.max_in_flight)) {
-  // One connection may carry as many streams as we keep in flight.
-  if (how.http2)
-    harness::multiplex(multi_.get(), how.max_in_flight.value_or(urls.size()));
+      http2_(http2),
+      // HTTP/2 wants the opposite: every transfer on its host's connection.
+      fresh_connections_(!http2 &&
+                         fresh_connection_each(urls.size(), how.max_in_flight)) {
   slots_.reserve(urls.size());
   for (std::size_t i = 0; i < urls.size(); ++i) {
     auto s = std::make_unique<slot>();
@@ -45,7 +44,7 @@ transfer_batch::~transfer_batch() {
   // A transfer still added (we are unwinding from an error) is removed before
   // its easy handle is freed: libcurl's rule for every added handle.
   for (const auto& s : slots_)
-    if (s->easy) curl_multi_remove_handle(multi_.get(), s->easy.get());
+    if (s->easy) curl_multi_remove_handle(multi_, s->easy.get());
 }
 
 void transfer_batch::start() {
@@ -71,15 +70,10 @@ void transfer_batch::add_next() {
       ch01::begin_transfer(s.easy.get(), s.transfer, how_.timeout_s, clock_);
       // CURLOPT_PRIVATE lets a finished handle lead us back to its slot.
       harness::set_option(s.easy.get(), CURLOPT_PRIVATE, static_cast<void*>(&s));
-      // All at once: nothing to reuse, so curl need not look (harness/transfer.hpp).
-      if (fresh_connections_) harness::use_fresh_connection(s.easy.get());
-      // --http2: the first transfer opens the connection, the rest join it.
-      if (how_.http2) {
-        harness::use_http2(s.easy.get(),
-                           opened_ ? harness::h2_role::joins : harness::h2_role::opens);
-      }
-      check(curl_multi_add_handle(multi_.get(), s.easy.get()), "curl_multi_add_handle");
-      opened_ = true;
+      // All at once: nothing to reuse, so curl need not look (connections.hpp).
+      if (fresh_connections_) use_fresh_connection(s.easy.get());
+      if (http2_) use_http2(s.easy.get(), *http2_);  // --http2 (http2.hpp)
+      check(curl_multi_add_handle(multi_, s.easy.get()), "curl_multi_add_handle");
       return;
     } catch (const std::runtime_error& e) {
       s.easy.reset();  // never added: free it here
@@ -92,11 +86,14 @@ void transfer_batch::add_next() {
 
 void transfer_batch::harvest() {
   // TODO(exercise 03, step 2): read every finished transfer off the multi
-  // handle. Loop while `curl_multi_info_read(multi_.get(), &queued)` returns
-  // a CURLMsg*; skip a message whose ->msg is not CURLMSG_DONE. For each one:
+  // handle. Loop while `curl_multi_info_read(multi_, &queued)` returns a
+  // CURLMsg*; skip a message whose ->msg is not CURLMSG_DONE. For each one:
   //   1. take its easy handle (message->easy_handle) and its result
-  //      (message->data.result). Read the result now: the message belongs to
-  //      the multi handle and is gone once the handle is removed;
+  //      (message->data.result), and keep the pair in ended_. Read them now:
+  //      the message belongs to the multi handle and is gone once the handle
+  //      is removed. Read every message before removing any handle: removing
+  //      one while others wait makes libcurl walk its lists again for each.
+  // Then for each pair in ended_:
   //   2. find its slot: curl_easy_getinfo(easy, CURLINFO_PRIVATE, &owner)
   //      gives back the slot* that add_next() stored (owner is a void*);
   //   3. curl_multi_remove_handle (wrap it in check(...)), then
