@@ -7,7 +7,7 @@
 // GOAWAY; more than 8 CONTINUATION frames end the session; past 1,000 SETTINGS
 // and PING acknowledgements it could not send, it gives up on the peer
 // (NGHTTP2_ERR_FLOODED). What it leaves to us: how much we queue for a client
-// that does not read, how many resets a second we take, and every timeout.
+// that does not read, how many resets a second we allow, and every timeout.
 #include "mock_server/h2/h2_connection.hpp"
 
 #include <algorithm>
@@ -113,12 +113,13 @@ void on_idle(evutil_socket_t, short, void* arg) {
   });
 }
 
-// Rapid reset (CVE-2023-44487): a client that opens and resets streams at once
-// never passes the stream limit, yet makes us route each. It may reset as
-// many streams a second as it may have open; past that, GOAWAY.
-int on_frame_recv(nghttp2_session* ng, const nghttp2_frame* frame, void* user) {
-  auto& h = *static_cast<h2_session*>(user);
-  if (frame->hd.type != NGHTTP2_RST_STREAM) return stream_frame_received(h, *frame);
+// Resets, either way, cost us a routed stream each, and neither kind passes
+// the stream limit: rapid reset (CVE-2023-44487), a client resetting the
+// streams it opens; and MadeYouReset (CVE-2025-8671), a client making us reset
+// them (a WINDOW_UPDATE that overflows a stream's window, a frame a stream's
+// state forbids), which nghttp2 does without a limit. Both count against one
+// budget: as many a second as a client may have streams open; past it, GOAWAY.
+void count_reset(h2_session& h) {
   const auto now = std::chrono::steady_clock::now();
   if (now - h.resets_since > std::chrono::seconds(1)) {
     h.resets_since = now;
@@ -126,9 +127,30 @@ int on_frame_recv(nghttp2_session* ng, const nghttp2_frame* frame, void* user) {
   }
   if (++h.resets == h.conn->engine->options().limits.max_concurrent_streams + 1) {
     h.conn->engine->stats().note_refused();  // the connection is, from now on
-    nghttp2_session_terminate_session(ng, NGHTTP2_ENHANCE_YOUR_CALM);
+    nghttp2_session_terminate_session(h.ng, NGHTTP2_ENHANCE_YOUR_CALM);
   }
-  return 0;
+}
+
+int on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void* user) {
+  auto& h = *static_cast<h2_session*>(user);
+  if (frame->hd.type != NGHTTP2_RST_STREAM) return stream_frame_received(h, *frame);
+  try {
+    count_reset(h);
+    return 0;
+  } catch (...) {
+    return callback_failed(h);
+  }
+}
+
+int on_frame_send(nghttp2_session*, const nghttp2_frame* frame, void* user) {
+  auto& h = *static_cast<h2_session*>(user);
+  if (frame->hd.type != NGHTTP2_RST_STREAM) return stream_frame_sent(h, *frame);
+  try {
+    count_reset(h);
+    return 0;
+  } catch (...) {
+    return callback_failed(h);
+  }
 }
 
 nghttp2_session* new_session(h2_session& h, const server_limits& limits) {
@@ -139,6 +161,7 @@ nghttp2_session* new_session(h2_session& h, const server_limits& limits) {
       nghttp2_option_new(&option) == 0) {
     set_stream_callbacks(callbacks);
     nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, on_frame_recv);
+    nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, on_frame_send);
     // Closed streams are not kept for a priority tree we do not use.
     nghttp2_option_set_no_closed_streams(option, 1);
     // nghttp2's own reset limit (GOAWAY with INTERNAL_ERROR) sits above ours.

@@ -72,7 +72,7 @@ struct h2_session {
   bool first_stream = true;  // its queueing delay is measured from the accept
   // The reset it was last counted after (/stats: connections_opened).
   std::uint64_t counted_in = request_stats::never_counted;
-  // Rapid reset (CVE-2023-44487): RST_STREAMs received in the current second.
+  // RST_STREAMs received or sent in the current second (count_reset()).
   std::chrono::steady_clock::time_point resets_since{};
   int resets = 0;
   // Freed after `ng` (h2_session_free): safe, since freeing a stream never
@@ -87,9 +87,10 @@ void start_h2(connection& c);
 void h2_cut_for_stop(connection& c);
 
 // h2_stream.cpp, for the session's setup: the stream callbacks; and a frame
-// received (other than RST_STREAM, which the connection counts).
+// received or sent (other than RST_STREAM, which the connection counts).
 void set_stream_callbacks(nghttp2_session_callbacks* callbacks);
 int stream_frame_received(h2_session& h, const nghttp2_frame& frame);
+int stream_frame_sent(h2_session& h, const nghttp2_frame& frame);
 // A stream is freed (nghttp2 closed it, or the session goes): what it held
 // goes back, and one still under way is counted as abandoned.
 void free_stream(h2_stream& s, bool abandoned);

@@ -18,8 +18,9 @@ namespace inflight::mock::test {
 
 inline const std::string preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 inline constexpr std::uint8_t DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4,
-                              PING = 6, GOAWAY = 7;
-inline constexpr std::uint32_t REFUSED_STREAM = 7, CANCEL = 8, ENHANCE_YOUR_CALM = 11;
+                              PING = 6, GOAWAY = 7, WINDOW_UPDATE = 8;
+inline constexpr std::uint32_t FLOW_CONTROL_ERROR = 3, REFUSED_STREAM = 7, CANCEL = 8,
+                               ENHANCE_YOUR_CALM = 11;
 
 class h2_test : public ::testing::Test {
  protected:

@@ -58,6 +58,38 @@ TEST_F(h2_test, a_reset_storm_gets_goaway_enhance_your_calm) {
   expect_settled();
 }
 
+// MadeYouReset (CVE-2025-8671): a client that makes the server reset every
+// stream it opens (here, a WINDOW_UPDATE that overflows the stream's window)
+// never resets one itself, and nghttp2 resets them without a limit. The
+// server's own resets count against the rapid-reset budget: GOAWAY, and the
+// client cannot have all its streams routed.
+TEST_F(h2_test, streams_the_client_makes_us_reset_get_goaway_enhance_your_calm) {
+  auto& s = start({.max_concurrent_streams = 100});
+  constexpr int sent = 3'000;  // several reads' worth: the GOAWAY comes between
+  {
+    h2_raw raw(s.port());
+    std::string storm = client::h2_preface_bytes();
+    const std::string overflow = {0x7f, '\xff', '\xff', '\xff'};
+    for (int i = 0; i < sent; ++i) {
+      storm += client::h2_request_bytes(2 * i + 1, "/delay/1");
+      storm += client::h2_frame_bytes(WINDOW_UPDATE, 0, 2 * i + 1, overflow);
+    }
+    raw.send(storm);
+    const auto* goaway = find(raw, is_goaway);
+    ASSERT_NE(goaway, nullptr) << "the server reset streams without end";
+    EXPECT_EQ(goaway->error_code(), ENHANCE_YOUR_CALM);
+    int resets = 0;
+    for (const auto& f : raw.read_until(is_goaway, 0))
+      resets += f.type == RST_STREAM && f.error_code() == FLOW_CONTROL_ERROR ? 1 : 0;
+    EXPECT_GE(resets, 100) << "the server reset them itself";
+    EXPECT_LT(s.stats().streams, static_cast<std::uint64_t>(sent));
+    EXPECT_EQ(s.stats().refused, 1U);
+    EXPECT_TRUE(client::wait_until(
+        [&] { return raw.read_until(is_goaway, 0.1), raw.closed(); }, 5));
+  }
+  expect_settled();
+}
+
 // SETTINGS or PING acknowledgements a client never reads: nghttp2 gives up
 // past 1,000 queued, as long as we stop taking its frames when our output is
 // full. Without that, the server answered into memory without end.

@@ -276,29 +276,6 @@ int on_data_chunk(nghttp2_session* ng, std::uint8_t, std::int32_t id, const std:
   }
 }
 
-// The last frame of an answer is queued: the request is served. A client still
-// sending its body is told to stop (RFC 9113 8.1: RST_STREAM with NO_ERROR).
-int on_frame_send(nghttp2_session* ng, const nghttp2_frame* frame, void*) {
-  if ((frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA) ||
-      (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) == 0)
-    return 0;
-  auto* s = stream_of(ng, frame->hd.stream_id);
-  if (s == nullptr) return 0;
-  try {
-    evtimer_del(s->timer);
-    s->now = state::done;
-    if (s->in_flight)
-      engine_of(*s).stats().end(/*abandoned=*/false, s->session->conn->origin);
-    s->in_flight = false;
-    s->plan = reply{};  // its body is sent: free it
-    if (nghttp2_session_get_stream_remote_close(ng, s->id) == 0)
-      nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, s->id, NGHTTP2_NO_ERROR);
-    return 0;
-  } catch (...) {
-    return callback_failed(*s->session);
-  }
-}
-
 int on_stream_close(nghttp2_session* ng, std::int32_t id, std::uint32_t, void* user) {
   auto* s = stream_of(ng, id);
   if (s == nullptr) return 0;  // refused before we saw it
@@ -329,11 +306,34 @@ int stream_frame_received(h2_session& h, const nghttp2_frame& frame) {
   }
 }
 
+// The last frame of an answer is queued: the request is served. A client still
+// sending its body is told to stop (RFC 9113 8.1: RST_STREAM with NO_ERROR).
+int stream_frame_sent(h2_session& h, const nghttp2_frame& frame) {
+  auto* ng = h.ng;
+  if ((frame.hd.type != NGHTTP2_HEADERS && frame.hd.type != NGHTTP2_DATA) ||
+      (frame.hd.flags & NGHTTP2_FLAG_END_STREAM) == 0)
+    return 0;
+  auto* s = stream_of(ng, frame.hd.stream_id);
+  if (s == nullptr) return 0;
+  try {
+    evtimer_del(s->timer);
+    s->now = state::done;
+    if (s->in_flight)
+      engine_of(*s).stats().end(/*abandoned=*/false, s->session->conn->origin);
+    s->in_flight = false;
+    s->plan = reply{};  // its body is sent: free it
+    if (nghttp2_session_get_stream_remote_close(ng, s->id) == 0)
+      nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, s->id, NGHTTP2_NO_ERROR);
+    return 0;
+  } catch (...) {
+    return callback_failed(*s->session);
+  }
+}
+
 void set_stream_callbacks(nghttp2_session_callbacks* callbacks) {
   nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, on_begin_headers);
   nghttp2_session_callbacks_set_on_header_callback(callbacks, on_header);
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, on_data_chunk);
-  nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, on_frame_send);
   nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, on_stream_close);
 }
 
