@@ -4,6 +4,7 @@
 // is added here, under "found by the fuzzer".
 #pragma once
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,12 @@ struct corpus_case {
   int status;
   std::string mentions;  // the JSON "error" must contain this
 };
+
+// GoogleTest prints a case as its name, not its bytes (which the test names
+// when it fails): a test's listed name says which input it sends.
+inline void PrintTo(const corpus_case& c, std::ostream* out) {
+  *out << c.name;
+}
 
 inline std::string get_request(const std::string& target, const std::string& more = "") {
   return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + more + "\r\n";
