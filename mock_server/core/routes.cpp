@@ -93,17 +93,10 @@ reply dispatch(const request& req, const std::string& target, request_stats& sta
   // A 429 is refused, not served: a flood held back must not draw as
   // throughput on the dashboard.
   if (const auto v = stats.admit(req.origin); v != client_table::verdict::admitted) {
-    const auto& l = options.limits;
     auto r = json_reply(
-        429,
-        {{"error",
-          v == client_table::verdict::over_rate
-              ? "too many requests from " + shown(req.origin) + " (this server allows " +
-                    std::to_string(l.max_requests_per_second_per_client) +
-                    " a second from one address); wait a second and try again"
-              : "too many requests in flight from " + shown(req.origin) +
-                    " (this server allows " + std::to_string(l.max_in_flight_per_client) +
-                    " at once from one address); wait for some to finish"}});
+        429, {{"error", too_many_requests(req.origin, stats.shares_allowance(req.origin),
+                                          v == client_table::verdict::over_rate,
+                                          options.limits)}});
     r.counted = false;
     return r;
   }
@@ -139,6 +132,16 @@ std::string route_key(const std::string& target) {
     if (path == k || path.rfind(k + "/", 0) == 0) return k;
   }
   return "(unknown)";
+}
+
+// Whom a per-address limit refuses, and the allowance it had: the address's
+// own; or, for an address past the client table's size, the one allowance
+// all those addresses share (it may hold none of it itself).
+std::string whom(const std::string& address, bool shared, const std::string& allows) {
+  if (!shared) return shown(address) + " (this server allows " + allows + ")";
+  return "the addresses past the first " + std::to_string(client_table::max_addresses) +
+         " this server tells apart, which share one allowance (" + shown(address) +
+         " is one of them; this server allows " + allows + ")";
 }
 
 }  // namespace
@@ -192,16 +195,36 @@ std::string busy_error(const server_options& options) {
          " bytes not yet sent; try again later";
 }
 
-std::string share_error(const std::string& address, const server_limits& limits) {
-  return "busy: answers to " + shown(address) + " not yet sent would pass its share of " +
-         std::to_string(limits.max_bytes_per_client) +
-         " bytes (one address's limit); read what is sent, then try again";
+std::string share_error(const std::string& address, bool shared,
+                        const server_limits& limits) {
+  return "busy: answers to " +
+         whom(address, shared,
+              std::to_string(limits.max_bytes_per_client) +
+                  " bytes not yet sent to one address") +
+         " would pass that; read what is sent, then try again";
 }
 
-std::string too_many_from(const std::string& address, const server_limits& limits) {
-  return "too many connections from " + shown(address) + " (this server allows " +
-         std::to_string(limits.max_connections_per_client) +
-         " from one address); close some and try again";
+std::string too_many_from(const std::string& address, bool shared,
+                          const server_limits& limits) {
+  return "too many connections from " +
+         whom(address, shared,
+              std::to_string(limits.max_connections_per_client) + " from one address") +
+         "; close some and try again";
+}
+
+std::string too_many_requests(const std::string& address, bool shared, bool over_rate,
+                              const server_limits& limits) {
+  if (over_rate)
+    return "too many requests from " +
+           whom(address, shared,
+                std::to_string(limits.max_requests_per_second_per_client) +
+                    " a second from one address") +
+           "; wait a second and try again";
+  return "too many requests in flight from " +
+         whom(address, shared,
+              std::to_string(limits.max_in_flight_per_client) +
+                  " at once from one address") +
+         "; wait for some to finish";
 }
 
 std::string error_body(const std::string& message) {

@@ -69,11 +69,20 @@ std::string body_piece(const reply& plan, std::size_t from, std::size_t n);
 
 // The 503's message when answers in progress would pass the cap.
 std::string busy_error(const server_options& options);
+// The per-address refusals name the address, or, when it is one of those past
+// the client table's size (`shared`: request_stats::shares_allowance), say
+// that those addresses share one allowance.
 // The 503's message when the answer would pass the address's share of the
 // bytes in flight (max_bytes_per_client).
-std::string share_error(const std::string& address, const server_limits& limits);
+std::string share_error(const std::string& address, bool shared,
+                        const server_limits& limits);
 // The 503's message when an address holds its max_connections_per_client.
-std::string too_many_from(const std::string& address, const server_limits& limits);
+std::string too_many_from(const std::string& address, bool shared,
+                          const server_limits& limits);
+// The 429's message past max_requests_per_second_per_client (`over_rate`)
+// or max_in_flight_per_client.
+std::string too_many_requests(const std::string& address, bool shared, bool over_rate,
+                              const server_limits& limits);
 
 // "queue;dur=0.120, delay;dur=250" (milliseconds), for the Server-Timing header.
 std::string server_timing(double queue_ms, const reply& plan);

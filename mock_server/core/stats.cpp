@@ -113,11 +113,17 @@ std::string request_stats::busy_for(const std::string& address, std::size_t left
   if (l.max_bytes_per_client > 0) {
     const std::scoped_lock lock(mutex_);
     if (clients_.bytes_left(address) < left) {
+      const bool shared = clients_.shared(address);
       clients_.note_limited(address);
-      return share_error(address, l);
+      return share_error(address, shared, l);
     }
   }
   return busy_error(options);
+}
+
+bool request_stats::shares_allowance(const std::string& address) const {
+  const std::scoped_lock lock(mutex_);
+  return clients_.shared(address);
 }
 
 std::size_t request_stats::client_bytes_left(const std::string& address) const {

@@ -56,6 +56,9 @@ class request_stats {
   // otherwise the server's own message (busy_error).
   std::string busy_for(const std::string& address, std::size_t left,
                        const server_options& options);
+  // The address shares one allowance with every address past the client
+  // table's size (client_table::shared): what a refusal must say.
+  [[nodiscard]] bool shares_allowance(const std::string& address) const;
   // What take_client_bytes would accept now: SIZE_MAX without a limit.
   [[nodiscard]] std::size_t client_bytes_left(const std::string& address) const;
   bool take_client_bytes(const std::string& address, std::size_t bytes);

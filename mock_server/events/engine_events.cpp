@@ -134,7 +134,9 @@ void events_engine::on_accept(evconnlistener*, evutil_socket_t fd, sockaddr* add
       refuse_at_once(*c, "too many connections (this server's limit is " +
                              std::to_string(most) + "); try again later");
     else if (!(c->client_counted = engine->stats_.client_connected(c->origin)))
-      refuse_at_once(*c, too_many_from(c->origin, engine->options_.limits));
+      refuse_at_once(*c,
+                     too_many_from(c->origin, engine->stats_.shares_allowance(c->origin),
+                                   engine->options_.limits));
   } catch (...) {
     engine->stats_.note_internal_error();
   }

@@ -44,6 +44,11 @@ class client_table {
   [[nodiscard]] std::size_t bytes_left(const std::string& address) const;
   void give_back_bytes(const std::string& address, std::size_t bytes);
   void note_limited(const std::string& address);  // refused by a limit above
+  // True when the address is one of those past max_addresses, which share
+  // the entry "(others)" and so one allowance: a refusal must say so.
+  [[nodiscard]] bool shared(const std::string& address) const {
+    return clients_.size() >= max_addresses && !clients_.contains(address);
+  }
 
   struct view {
     std::string address;

@@ -212,7 +212,8 @@ void threads_engine::accept_queued() {
     auto origin = peer_address(reinterpret_cast<const sockaddr*>(&peer));
     if (!stats_.client_connected(origin)) {  // serving a room: its share is held
       stats_.note_refused();
-      refuse_connection(fd, 503, too_many_from(origin, limits_));
+      refuse_connection(fd, 503,
+                        too_many_from(origin, stats_.shares_allowance(origin), limits_));
       continue;
     }
     ++connections_;
