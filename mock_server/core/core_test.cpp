@@ -13,8 +13,8 @@ namespace {
 using inflight::mock::request;
 using inflight::mock::request_stats;
 
-// Issue 12, item 13: every distinct seed of /unstable or jitter_ms used to add
-// an entry (~100 bytes) that nothing removed.
+// Every distinct seed of /unstable or jitter_ms adds an entry (~100 bytes):
+// the table is capped, or a client sending fresh seeds grows it without end.
 TEST(seed_table, is_capped_and_refuses_a_new_seed_past_the_cap) {
   request_stats stats("events");
   const auto cap = request_stats::max_sequences;
@@ -37,9 +37,9 @@ TEST(seed_table, is_capped_and_refuses_a_new_seed_past_the_cap) {
 
 namespace {
 
-// Issue 12 review: a HEAD was planned as its GET, whole body included, and
-// /drip held its body through its delay; 30 HEAD /drip of 10 MiB held 311 MiB
-// that the engines' cap on answers in progress never saw.
+// A HEAD is planned without its body, and /drip makes its body as it goes:
+// else a HEAD or a waiting /drip holds memory that the engines' cap on
+// answers in progress never sees.
 TEST(plan, builds_no_body_for_head_nor_for_drip) {
   request_stats stats("events");
   const auto plan = [&](const char* method, const char* target) {

@@ -42,7 +42,7 @@ double draw(const params& query, const std::string& key, request_stats& stats) {
 }
 
 // Checked before a body is built: refusing after would already have taken the
-// memory (glibc keeps big freed blocks: 64 refused 10 MiB bodies held 570 MiB).
+// memory, and glibc keeps big freed blocks resident.
 void check_budget(std::uint64_t bytes, std::size_t budget,
                   const server_options& options) {
   if (bytes <= budget) return;

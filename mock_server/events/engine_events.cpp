@@ -53,12 +53,10 @@ events_engine::events_engine(const server_options& options) : engine(options, "e
     throw std::runtime_error(listen_error(options_, EADDRNOTAVAIL));
 
   // A delay is never shorter than asked. By default libevent reads a coarse
-  // clock (CLOCK_MONOTONIC_COARSE, in ticks of 4 ms here) when it is cheaper:
-  // 200 clients at once got /delay?ms=300 in 295-297 ms, and a chapter's test
-  // measured 299.6 ms for a 300 ms delay (CI, the clang stage).
-  // PRECISE_TIMER reads CLOCK_MONOTONIC (300.2 ms at the least, measured the
-  // same way); NO_CACHE_TIME reads it again after each callback, so that a
-  // timer armed late in a busy turn does not count from the turn's start.
+  // clock (CLOCK_MONOTONIC_COARSE, a few ms a tick) when it is cheaper, and a
+  // delay could end early by up to a tick. PRECISE_TIMER reads
+  // CLOCK_MONOTONIC; NO_CACHE_TIME reads it again after each callback, so that
+  // a timer armed late in a busy turn does not count from the turn's start.
   event_config* config = event_config_new();
   if (config == nullptr) throw std::runtime_error("libevent: out of memory");
   event_config_set_flag(config, EVENT_BASE_FLAG_PRECISE_TIMER);

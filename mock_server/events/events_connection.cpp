@@ -32,8 +32,8 @@ using state = connection::state;
 
 // Answers a client has not read yet, past which its next pipelined request
 // waits until they drain (on_write()): else a client that pipelines and never
-// reads makes us answer into memory without end (127 MiB in 20 s). The
-// kernel's socket buffers hold more than this already.
+// reads makes us answer into memory without end. The kernel's socket buffers
+// hold more than this already.
 constexpr std::size_t max_unread_answers = 64 * 1024;
 
 void on_probe(evutil_socket_t, short, void* arg);

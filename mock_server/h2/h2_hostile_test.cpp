@@ -1,4 +1,4 @@
-// HTTP/2's hostile cases on the events engine (issue 15, and MadeYouReset):
+// HTTP/2's hostile cases on the events engine (floods, resets, garbage):
 // each must end in a clean RST_STREAM or GOAWAY, counted in /stats where a
 // limit refused it, and leave the server as it was.
 #include <gtest/gtest.h>

@@ -33,8 +33,8 @@ inline std::vector<corpus_case> bad_input_corpus() {
                        std::string mentions) {
     all.push_back({std::move(name), std::move(bytes), status, std::move(mentions)});
   };
-  // Issue 12, item 1: bytes that are not UTF-8 once decoded, everywhere a
-  // client can put them. Each used to abort the events engine.
+  // Bytes that are not UTF-8 once decoded, everywhere a client can put them:
+  // the JSON library throws on them, so each is a test of the catch-alls.
   const std::pair<const char*, const char*> not_utf8[] = {{"ff", "%ff"},
                                                           {"lone_c3", "%c3"},
                                                           {"overlong_slash", "%c0%af"},
@@ -68,7 +68,7 @@ inline std::vector<corpus_case> bad_input_corpus() {
     add("query_value_malformed_" + n, get_request("/get?a=" + e), 400, "percent");
   }
   add("space_in_escape", get_request("/get?a=% f"), 400, "request line");
-  // Parameters: numbers, caps, names (issue 2).
+  // Parameters: numbers, caps, names.
   const std::pair<const char*, const char*> parameter_errors[] = {
       {"/delay/abc", "abc"},
       {"/delay/-1", "-1"},

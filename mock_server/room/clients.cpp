@@ -91,9 +91,9 @@ std::vector<client_table::view> client_table::snapshot(clock::time_point now,
                                                        std::size_t most) const {
   const auto this_second =
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-  // The busiest `most` first, chosen before anything is copied: with 4,096
-  // addresses known, copying and sorting them all under the stats lock took
-  // 11 ms a poll.
+  // The busiest `most` first, chosen before anything is copied: copying and
+  // sorting 4,096 addresses under the stats lock would stall every request
+  // for each poll of the page.
   using entry = const std::pair<const std::string, client>*;
   std::vector<entry> busiest;
   busiest.reserve(clients_.size());

@@ -1,4 +1,4 @@
-// Every kind of bad input from issue 2, on both engines: malformed parameters,
+// Every kind of bad input, on both engines: malformed parameters,
 // delays above the cap, unknown routes and methods, oversized or garbage
 // requests, clients that leave mid-request. Each must get a 4xx (or a closed
 // connection where the engine's own parser refuses) and leave the server serving.

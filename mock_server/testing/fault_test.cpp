@@ -277,7 +277,7 @@ TEST_P(fault_test, keep_alive_requests_wait_for_nothing) {
 TEST_P(fault_test, a_connection_may_wait_before_its_first_request) {
   auto s = start();
   client::raw_connection c(s->port());
-  std::this_thread::sleep_for(2500ms);  // issue 12, item 2's trigger
+  std::this_thread::sleep_for(2500ms);  // past a short keep-alive or accept timer
   ASSERT_TRUE(c.send(get_request("/get")));
   EXPECT_EQ(c.read_reply(5).status, 200);
 }

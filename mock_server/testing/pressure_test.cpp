@@ -56,8 +56,8 @@ TEST_P(descriptor_test, out_of_descriptors_it_backs_off_says_so_once_and_recover
       << stats_of(s);
 }
 
-// Issue 12, item 9: 64 clients of /bytes/10485760 that do not read held
-// 0.66-0.96 GiB. Now the answers in progress stay under the cap (64 MiB).
+// 64 clients of /bytes/10485760 that do not read: the answers in progress
+// stay under the cap (64 MiB), the rest are refused.
 TEST_P(descriptor_test, clients_that_do_not_read_hold_no_more_than_the_cap) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   GTEST_SKIP() << "a sanitizer keeps freed memory for a while: RSS says nothing";
@@ -79,9 +79,8 @@ TEST_P(descriptor_test, clients_that_do_not_read_hold_no_more_than_the_cap) {
   EXPECT_GT(stats_of(s).value("refused", 0), 0) << stats_of(s);
 }
 
-// Issue 12 review: past the threads the process may start, the threads engine
-// called std::terminate (std::thread's std::system_error escaped the accepting
-// thread; `ulimit -v 1G` and --threads 100000 did it). It must keep serving: a
+// Past the threads the process may start (`ulimit -v 1G` and --threads
+// 100000), std::thread throws: the threads engine must keep serving. A
 // connection waits for a running worker, or gets a 503 when there is none.
 TEST(threads_engine, out_of_threads_it_keeps_serving) {
   const child_server s(engine_kind::threads, {}, true, /*thread_limit=*/40,

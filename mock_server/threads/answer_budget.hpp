@@ -1,7 +1,7 @@
 // The cap on bytes of answers in progress (limits.max_bytes_in_flight): built
 // by the router, not yet handed to the kernel, over every connection. Clients
-// that do not read hold their answers; without a cap, 64 of them asking for
-// /bytes/10485760 held 0.66-0.96 GiB. Thread-safe.
+// that do not read hold their answers; without a cap, a few dozen of them
+// asking for large bodies hold the memory of the machine. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -24,7 +24,7 @@ class answer_budget {
   // Held while routing with left() and then taking what the plan holds, so
   // the two are one step. Without it, threads routing at once each saw the
   // whole budget left and built their bodies before take() refused all but a
-  // few: 64 clients of /bytes/10485760 built up to 640 MiB for a 64 MiB cap.
+  // few: many times the cap, built to be thrown away.
   [[nodiscard]] std::mutex& routing() { return routing_; }
 
  private:

@@ -4,14 +4,11 @@
 // to read, and its cost is the lesson, a thread (and its stack) for every
 // client that is merely waiting.
 //
-// It used cpp-httplib until issue 12: Debian's compiled 0.11 fixes, at its
-// build, a backlog of 5, a per-read (not per-head) timeout, no cap on header
-// lines, its own method list; it drops pipelined requests with the stream that
-// read them, refuses to answer a half-closed client, and bounds the wait for a
-// first request by its keep-alive timer. Each took a workaround; some had none.
-// Owning the connection loop takes about as many lines as the workarounds did,
-// and it reads the head with the parser the events engine uses (http_head.cpp),
-// so both engines refuse the same requests the same way.
+// It owns its connection loop rather than use cpp-httplib, whose compiled
+// Debian build fixes what this server must control (the backlog, a whole-head
+// timeout, pipelining, half-closed clients: mock_server/README.md says which),
+// and it reads the head with the events engine's parser (http_head.cpp), so
+// both engines refuse the same requests the same way.
 #include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -84,8 +81,8 @@ int port_of(int fd) {
 // and gives it back on free(), but it raises the threshold to the largest
 // block freed so far: after one 10 MiB answer, the next ones come from the
 // worker threads' arenas, whose freed tops stay resident (even malloc_trim()
-// leaves them). A burst of /bytes/10485760 left the engine at 0.6-0.9 GiB for
-// good. A fixed threshold keeps large answers mapped, and returned, on their
+// leaves them), so a burst of large answers stayed resident for good. A fixed
+// threshold keeps large answers mapped, and returned, on their
 // own. Process-wide: in a chapter's process it only affects blocks of 1 MiB+.
 void return_large_blocks_to_the_system() {
   static std::once_flag once;

@@ -1,4 +1,4 @@
-// The threads engine's own connection handling, from the outside (issue 12):
+// The threads engine's own connection handling, from the outside:
 // its threads and their timeouts, the limits on a head and a body, methods,
 // and the server's own count of what is in flight afterwards. What both
 // engines must do alike (a late first request, pipelining, keep-alive,
@@ -71,8 +71,7 @@ TEST_F(threads_engine_test, a_drip_of_no_bytes_leaves_the_in_flight_count) {
 }
 
 // A client that connects and says nothing holds a thread only until the idle
-// timeout; meanwhile, and after, others are served. (The engine used to rely on
-// TCP_DEFER_ACCEPT for this, which also lost requests: item 2.)
+// timeout; meanwhile, and after, others are served.
 TEST(threads_engine, a_silent_client_holds_a_thread_only_until_the_idle_timeout) {
   server_options options{.engine = engine_kind::threads, .threads = 2};
   options.limits.idle_timeout = std::chrono::milliseconds(500);
