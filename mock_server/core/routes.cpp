@@ -227,6 +227,14 @@ std::string too_many_requests(const std::string& address, bool shared, bool over
          "; wait for some to finish";
 }
 
+reply refusal(int status, const std::string& message) {
+  reply plan;
+  plan.status = status;
+  plan.body = error_body(message);
+  plan.length = plan.body.size();
+  return plan;
+}
+
 std::string error_body(const std::string& message) {
   return dump(json{{"error", message}});
 }

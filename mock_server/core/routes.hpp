@@ -90,5 +90,7 @@ std::string server_timing(double queue_ms, const reply& plan);
 // {"error": message}: what an engine answers when it refuses a request before
 // routing it. Bytes that are not UTF-8 come out as U+FFFD, never an exception.
 std::string error_body(const std::string& message);
+// That refusal as a plan: `status` and the JSON error, sent at once.
+reply refusal(int status, const std::string& message);
 
 }  // namespace inflight::mock

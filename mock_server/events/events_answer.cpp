@@ -56,11 +56,7 @@ void start_closing(connection& c) {
 // closes (after a malformed head, where the next request starts is unknown).
 void refuse(connection& c, int status, const std::string& message) {
   c.engine->stats().note_refused();
-  const auto body = error_body(message);
-  reply_head_fields fields{status,      "application/json",
-                           body.size(), server_timing(0, reply{}),
-                           "",          /*close=*/true};
-  write(c, reply_head(fields) + body);
+  write(c, refusal_answer(status, message));
   start_closing(c);
 }
 
@@ -85,8 +81,7 @@ void answer(connection& c) {
   const auto& plan = c.plan;
   const auto unread = evbuffer_get_length(bufferevent_get_input(c.bev));
   const bool close = !c.head.keep_alive || (c.peer_done && unread == 0);
-  write(c, reply_head({plan.status, plan.content_type, plan.length,
-                       server_timing(c.queue_ms, plan), plan.allow, close}));
+  write(c, reply_head(plan, c.queue_ms, close));
   // The router plans no body for a 204 or 304; the check keeps it so.
   const bool body = !c.head_only && has_body(plan.status);
   if (plan.drip.count() > 0 && body) {

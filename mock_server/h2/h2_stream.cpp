@@ -103,10 +103,7 @@ void answer(h2_stream& s) {
 // the JSON error, counted in /stats as refused, not as served.
 void refuse(h2_stream& s, int status, const std::string& message) {
   engine_of(s).stats().note_refused();
-  s.plan = reply{};
-  s.plan.status = status;
-  s.plan.body = error_body(message);
-  s.plan.length = s.plan.body.size();
+  s.plan = refusal(status, message);
   s.head_only = false;
   s.queue_ms = 0;
   answer(s);

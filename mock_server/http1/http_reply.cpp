@@ -86,4 +86,14 @@ std::string reply_head(const reply_head_fields& fields) {
   return head + "\r\n";
 }
 
+std::string reply_head(const reply& plan, double queue_ms, bool close) {
+  return reply_head({plan.status, plan.content_type, plan.length,
+                     server_timing(queue_ms, plan), plan.allow, close});
+}
+
+std::string refusal_answer(int status, const std::string& message) {
+  const auto plan = refusal(status, message);
+  return reply_head(plan, 0, /*close=*/true) + plan.body;
+}
+
 }  // namespace inflight::mock

@@ -20,6 +20,11 @@ struct reply_head_fields {
 };
 
 std::string reply_head(const reply_head_fields& fields);
+// The head of the plan's answer (with its Server-Timing).
+std::string reply_head(const reply& plan, double queue_ms, bool close);
+// A whole answer refusing a request before it was routed (refusal()), that
+// closes the connection: both engines send these.
+std::string refusal_answer(int status, const std::string& message);
 
 // "Sun, 06 Nov 1994 08:49:37 GMT", now: the Date field (RFC 9110 6.6.1).
 std::string http_date();

@@ -20,20 +20,6 @@
 namespace inflight::mock {
 namespace {
 
-std::string head_of(const reply& plan, double queue_ms, bool close) {
-  return reply_head({plan.status, plan.content_type, plan.length,
-                     server_timing(queue_ms, plan), plan.allow, close});
-}
-
-// A whole answer with a JSON error, that closes the connection.
-std::string error_answer(int status, const std::string& message) {
-  reply plan;
-  plan.status = status;
-  plan.body = error_body(message);
-  plan.length = plan.body.size();
-  return head_of(plan, 0, /*close=*/true) + plan.body;
-}
-
 class connection {
  public:
   connection(int fd, std::string origin, connection_context& context)
@@ -224,7 +210,7 @@ connection::outcome connection::carry_out(in_flight& request, const request_head
   if (w == woken::ready) w = woken::client_gone;  // a FIN: it left /hang
   if (w == woken::stopped) {
     request.end(/*abandoned=*/false);
-    send_all(error_answer(503, "server stopping"));
+    send_all(refusal_answer(503, "server stopping"));
     return outcome::stopped;
   }
   if (w == woken::client_gone) return outcome::client_gone;  // abandoned
@@ -238,10 +224,10 @@ connection::outcome connection::carry_out(in_flight& request, const request_head
   const std::string made = body && at_once && plan.made_at_send
                                ? body_piece(plan, 0, plan.length)
                                : std::string();
-  w = send_all(head_of(plan, queue_ms, close), !body || !at_once ? std::string_view()
-                                               : plan.made_at_send
-                                                   ? std::string_view(made)
-                                                   : std::string_view(plan.body));
+  w = send_all(reply_head(plan, queue_ms, close), !body || !at_once ? std::string_view()
+                                                  : plan.made_at_send
+                                                      ? std::string_view(made)
+                                                      : std::string_view(plan.body));
   // /drip: the body in pieces, each after its share of the duration.
   const auto chunk = (plan.length + plan.drip_chunks - 1) / plan.drip_chunks;
   for (std::size_t sent = 0; !at_once && w == woken::ready && sent < plan.length;
@@ -262,7 +248,7 @@ woken connection::send_all(std::string_view head, std::string_view body) {
 void connection::refuse(int status, const std::string& message) {
   refused_ = true;
   c_.stats.note_refused();
-  send_all(error_answer(status, message));
+  send_all(refusal_answer(status, message));
 }
 
 }  // namespace
@@ -281,7 +267,7 @@ void serve_connection(int fd, const std::string& origin, double queue_ms,
     refused = true;
     context.stats.note_internal_error();
     try {  // out of memory, building the answer throws again
-      const auto bytes = error_answer(500, "internal error");
+      const auto bytes = refusal_answer(500, "internal error");
       [[maybe_unused]] const auto sent =
           ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     } catch (...) {
@@ -299,7 +285,7 @@ void refuse_connection(int fd, int status, const std::string& message) {
   char buffer[16384];
   while (::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT) > 0) {
   }
-  const auto bytes = error_answer(status, message);
+  const auto bytes = refusal_answer(status, message);
   [[maybe_unused]] const auto sent =
       ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   ::shutdown(fd, SHUT_WR);
