@@ -1,7 +1,7 @@
 // /dashboard and its feed, /stats/live, and the room's per-client limits: the
 // pieces below them (timeline, client_table) with a clock of our own, then
 // both engines from the outside. The page in a real browser has its own test,
-// dashboard_browser_test.cpp.
+// dashboard_browser_test.py.
 #include <gtest/gtest.h>
 
 #include <algorithm>
