@@ -3,7 +3,8 @@
 #   cmake -DROOT=<repository> [-DDOC=<file>] -P cmake/architecture_check.cmake
 # DOC defaults to ROOT/ARCHITECTURE.md; the check's own test passes another.
 if(NOT DEFINED ROOT)
-  message(FATAL_ERROR "usage: cmake -DROOT=<repository> [-DDOC=<file>] -P ${CMAKE_CURRENT_LIST_FILE}")
+  message(FATAL_ERROR
+    "usage: cmake -DROOT=<repository> [-DDOC=<file>] -P ${CMAKE_CURRENT_LIST_FILE}")
 endif()
 if(NOT DEFINED DOC)
   set(DOC "${ROOT}/ARCHITECTURE.md")
@@ -36,4 +37,4 @@ if(missing)
 endif()
 list(LENGTH links link_count)
 list(LENGTH quoted quoted_count)
-message(STATUS "${DOC}: ${link_count} links and ${quoted_count} quoted paths, all present")
+message(STATUS "${DOC}: ${link_count} links, ${quoted_count} quoted paths, all present")
