@@ -187,53 +187,51 @@ bool answer_500(connection* c) {
   return true;
 }
 
+// Every callback below runs its work through this.
+template <typename Work>
+void guarded_http1(connection* c, Work work) noexcept {
+  guarded(c, std::move(work), [c] { return answer_500(c); });
+}
+
 void on_read(bufferevent*, void* arg) {
   auto* c = static_cast<connection*>(arg);
-  guarded(
-      c, [c] { read_requests(*c); }, [c] { return answer_500(c); });
+  guarded_http1(c, [c] { read_requests(*c); });
 }
 
 void on_write(bufferevent*, void* arg) {  // the output buffer is empty
   auto* c = static_cast<connection*>(arg);
-  guarded(
-      c,
-      [c] {
-        if (c->now == state::closing) return linger(*c);
-        if (c->output_full && c->now == state::reading_head) {
-          c->output_full = false;  // its client has read: take its next request
-          arm(*c, c->engine->options().limits.idle_timeout);
-          read_requests(*c);
-        }
-      },
-      [c] { return answer_500(c); });
+  guarded_http1(c, [c] {
+    if (c->now == state::closing) return linger(*c);
+    if (c->output_full && c->now == state::reading_head) {
+      c->output_full = false;  // its client has read: take its next request
+      arm(*c, c->engine->options().limits.idle_timeout);
+      read_requests(*c);
+    }
+  });
 }
 
 void on_event(bufferevent*, short what, void* arg) {
   auto* c = static_cast<connection*>(arg);
-  guarded(
-      c,
-      [c, what] {
-        if ((what & BEV_EVENT_EOF) == 0) return c->engine->close(c);  // reset, or stalled
-        // The client closed its end: it sends no more, but may still read.
-        c->peer_done = true;
-        const auto unread = evbuffer_get_length(bufferevent_get_input(c->bev));
-        switch (c->now) {
-          case state::reading_head:
-            if (unread == 0) return start_closing(*c);
-            return refuse(*c, 400,
-                          "the request was cut short: the client closed its end");
-          case state::reading_body:
-            return refuse(*c, 400, "the request body was cut short");
-          case state::waiting:
-            if (c->plan.hang) return c->engine->close(c);  // counted as abandoned
-            return probe(*c);  // answered when due, unless the client left
-          case state::lingering:
-            return c->engine->close(c);
-          default:
-            return;
-        }
-      },
-      [c] { return answer_500(c); });
+  guarded_http1(c, [c, what] {
+    if ((what & BEV_EVENT_EOF) == 0) return c->engine->close(c);  // reset, or stalled
+    // The client closed its end: it sends no more, but may still read.
+    c->peer_done = true;
+    const auto unread = evbuffer_get_length(bufferevent_get_input(c->bev));
+    switch (c->now) {
+      case state::reading_head:
+        if (unread == 0) return start_closing(*c);
+        return refuse(*c, 400, "the request was cut short: the client closed its end");
+      case state::reading_body:
+        return refuse(*c, 400, "the request body was cut short");
+      case state::waiting:
+        if (c->plan.hang) return c->engine->close(c);  // counted as abandoned
+        return probe(*c);  // answered when due, unless the client left
+      case state::lingering:
+        return c->engine->close(c);
+      default:
+        return;
+    }
+  });
 }
 
 // The probe's answer: a client that closed its socket has reset the
@@ -242,47 +240,41 @@ void on_event(bufferevent*, short what, void* arg) {
 // While reading has stopped (reading_stopped()), it asks again and again.
 void on_probe(evutil_socket_t, short, void* arg) {
   auto* c = static_cast<connection*>(arg);
-  guarded(
-      c,
-      [c] {
-        tcp_info info{};
-        socklen_t size = sizeof info;
-        const int tcp = ::getsockopt(bufferevent_getfd(c->bev), IPPROTO_TCP, TCP_INFO,
-                                     &info, &size) == 0
-                            ? info.tcpi_state
-                            : -1;
-        if (tcp == TCP_CLOSE) return c->engine->close(c);  // reset: counted as abandoned
-        if (!reading_stopped(*c)) return;
-        // A FIN we have not read yet: /hang takes it as the client leaving.
-        if (c->plan.hang && tcp == TCP_CLOSE_WAIT) return c->engine->close(c);
-        start_probe(*c, reset_check_interval);
-      },
-      [c] { return answer_500(c); });
+  guarded_http1(c, [c] {
+    tcp_info info{};
+    socklen_t size = sizeof info;
+    const int tcp =
+        ::getsockopt(bufferevent_getfd(c->bev), IPPROTO_TCP, TCP_INFO, &info, &size) == 0
+            ? info.tcpi_state
+            : -1;
+    if (tcp == TCP_CLOSE) return c->engine->close(c);  // reset: counted as abandoned
+    if (!reading_stopped(*c)) return;
+    // A FIN we have not read yet: /hang takes it as the client leaving.
+    if (c->plan.hang && tcp == TCP_CLOSE_WAIT) return c->engine->close(c);
+    start_probe(*c, reset_check_interval);
+  });
 }
 
 void on_timer(evutil_socket_t, short, void* arg) {
   auto* c = static_cast<connection*>(arg);
-  guarded(
-      c,
-      [c] {
-        const auto& limits = c->engine->options().limits;
-        switch (c->now) {
-          case state::reading_head:
-            if (!c->head_started) return c->engine->close(c);  // idle: nothing to say
-            [[fallthrough]];
-          case state::reading_body:
-            return refuse(*c, 408,
-                          "the request did not arrive whole within " +
-                              seconds_text(limits.request_timeout));
-          case state::waiting:
-            return answer(*c);
-          case state::dripping:
-            return drip_next(*c);
-          default:  // lingering (closing never arms it)
-            return c->engine->close(c);
-        }
-      },
-      [c] { return answer_500(c); });
+  guarded_http1(c, [c] {
+    const auto& limits = c->engine->options().limits;
+    switch (c->now) {
+      case state::reading_head:
+        if (!c->head_started) return c->engine->close(c);  // idle: nothing to say
+        [[fallthrough]];
+      case state::reading_body:
+        return refuse(*c, 408,
+                      "the request did not arrive whole within " +
+                          seconds_text(limits.request_timeout));
+      case state::waiting:
+        return answer(*c);
+      case state::dripping:
+        return drip_next(*c);
+      default:  // lingering (closing never arms it)
+        return c->engine->close(c);
+    }
+  });
 }
 
 // Bytes left the output buffer for the kernel: they no longer count against
