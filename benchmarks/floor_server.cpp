@@ -26,7 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "mock_server/percentile.hpp"  // /stats computed as mock_server's
+#include "mock_server/core/percentile.hpp"  // /stats computed as mock_server's
 
 namespace {
 

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "mock_server/cli.hpp"
-#include "mock_server/test_client.hpp"
+#include "mock_server/testing/test_client.hpp"
 
 extern char** environ;
 

@@ -46,8 +46,9 @@ struct server_limits {
   // more before it has acknowledged the setting gets RST_STREAM(REFUSED_STREAM)
   // for each; one that had acknowledged it gets GOAWAY(PROTOCOL_ERROR)
   // (nghttp2's choice; RFC 9113 5.1.2 allows either). The same number bounds
-  // the streams a client may reset in one second (a client may cancel all it
-  // has in flight): past it, GOAWAY(ENHANCE_YOUR_CALM) (rapid reset, CVE-2023-44487).
+  // the streams reset in one second on one connection, by the client (a client
+  // may cancel all it has in flight; rapid reset, CVE-2023-44487) or by us at
+  // its doing (MadeYouReset, CVE-2025-8671): past it, GOAWAY(ENHANCE_YOUR_CALM).
   int max_concurrent_streams = 16'384;
 
   // Serving a room (one server, a workshop's laptops): what one client address

@@ -5,7 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "mock_server/engine.hpp"
+#include "mock_server/core/engine.hpp"
 
 namespace inflight::mock {
 

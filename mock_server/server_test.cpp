@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "mock_server/server.hpp"
-#include "mock_server/test_client.hpp"
+#include "mock_server/testing/test_client.hpp"
 
 namespace {
 

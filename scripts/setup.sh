@@ -30,7 +30,8 @@ for option in "$@"; do
     --peers) debian_packages+=(python3-requests python3-aiohttp nodejs nghttp2-client) ;;
     # A font, so that the screenshot's text is text (Chromium itself only
     # recommends one).
-    --browser) debian_packages+=(chromium fonts-dejavu-core) ;;
+    --browser) debian_packages+=(chromium chromium-driver python3-selenium
+                                 fonts-dejavu-core) ;;
     *) echo "usage: scripts/setup.sh [--peers] [--browser]" >&2
        exit 2 ;;
   esac
