@@ -5,7 +5,7 @@ set(CMAKE_CXX_STANDARD_REQUIRED ON)
 set(CMAKE_CXX_EXTENSIONS OFF)
 set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
 
-# Every executable lands in build/<preset>/bin/ (the build contract in DESIGN.md).
+# Every executable lands in build/<preset>/bin/ (the build contract in ARCHITECTURE.md).
 set(CMAKE_RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/bin")
 
 # Warnings are always on; CI (which sets CI=true) turns them into errors so a

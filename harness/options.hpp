@@ -1,4 +1,4 @@
-// The chapter command line (DESIGN.md, "Chapter command-line contract"): the
+// The chapter command line (ARCHITECTURE.md names where the contract lives): the
 // options every chapter shares, plus a table through which a chapter adds its
 // own. A bad value is a usage_error naming the option and what it accepts.
 #pragma once

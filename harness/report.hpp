@@ -1,6 +1,6 @@
 // The run report, the same shape for every chapter: how many requests
 // succeeded, how long the run took against how long its model should take,
-// and what it cost. Printed as text, or as the --json object of DESIGN.md.
+// and what it cost. Printed as text, or as the --json object (ARCHITECTURE.md).
 #pragma once
 
 #include <cstddef>
@@ -65,9 +65,9 @@ struct run_result {
   [[nodiscard]] long connections() const;
 };
 
-// The --json object (DESIGN.md): chapter, model, requests, ok, failed,
+// The --json object (ARCHITECTURE.md): chapter, model, requests, ok, failed,
 // delay_s, wall_s, expected_s, cpu_s, peak_rss_kb, threads,
-// server_peak_in_flight, errors[{index, error}]; and, beside DESIGN.md's
+// server_peak_in_flight, errors[{index, error}]; and, beside the contract's
 // fields, http2, http2_answers, connections (the client's count),
 // server_connections and server_streams (warm-ups included), warmups (how
 // many). Unknowns are null.

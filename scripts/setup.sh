@@ -27,7 +27,8 @@ debian_packages=(
 )
 for option in "$@"; do
   case "$option" in
-    --peers) debian_packages+=(python3-requests python3-aiohttp nodejs nghttp2-client) ;;
+    --peers) debian_packages+=(python3-requests python3-aiohttp nodejs nghttp2-client
+                               libcpp-httplib-dev) ;;
     # A font, so that the screenshot's text is text (Chromium itself only
     # recommends one).
     --browser) debian_packages+=(chromium chromium-driver python3-selenium

@@ -1,4 +1,4 @@
-// Checking a --json result against the schema in DESIGN.md.
+// Checking a --json result against the --json schema (ARCHITECTURE.md).
 #include "harness/test_support/result_schema.hpp"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// The --json result object of DESIGN.md, checked key by key.
+// The --json result object (ARCHITECTURE.md), checked key by key.
 #pragma once
 
 #include <nlohmann/json.hpp>

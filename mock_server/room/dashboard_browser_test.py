@@ -140,7 +140,7 @@ def shows_a_run_of_03_live_with_the_peak_stats_counts(args, check):
             "  if (first) done(first.startTime);"
             "}).observe({type: 'paint', buffered: true});")
         print(f"first contentful paint: {paint:.0f} ms")
-        check(paint <= 2000, f"first paint after {paint} ms")  # a generous bound
+        check(paint <= 1000, f"first paint after {paint} ms")
         if not tab.wait_until("document.body.dataset.updates >= 1", 5):
             return check(False, "the page drew nothing from /stats/live")
 
