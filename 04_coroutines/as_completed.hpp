@@ -39,11 +39,13 @@ class as_completed {
   }
 
   // True once every task's outcome has been handed out by next().
-  [[nodiscard]] bool empty() const { return state_->left == 0; }
+  [[nodiscard]] bool empty() const { return checked().left == 0; }
 
   // co_await next(): the next task to end (at once if one has ended already).
+  // One coroutine at a time: a second would take the first one's place.
   auto next() {
     if (empty()) throw std::logic_error("as_completed: next() after the last task");
+    if (state_->awaiting) throw std::logic_error("as_completed: next() awaited twice");
     return next_awaiter{*state_};
   }
 
@@ -68,6 +70,10 @@ class as_completed {
       return first;
     }
   };
+  const state& checked() const {
+    if (!state_) throw std::logic_error("as_completed: used after a move");
+    return *state_;
+  }
   // The drivers report to the state: declared after it, destroyed before it.
   std::unique_ptr<state> state_;
   std::vector<detail::driver> drivers_;

@@ -90,7 +90,13 @@ class spawned {
   // co_await on it: the task's value, or its exception rethrown here. Ended
   // already: no suspension. Else the task resumes us when it ends.
   bool await_ready() const { return checked().result.has_value(); }
-  void await_suspend(std::coroutine_handle<> awaiting) { state_->awaiting = awaiting; }
+  void await_suspend(std::coroutine_handle<> awaiting) {
+    // One awaiter: a second would take the first one's place, and the first
+    // would never resume.
+    if (state_->awaiting)
+      throw std::logic_error("co_await on a spawned task twice at once");
+    state_->awaiting = awaiting;
+  }
   T await_resume() {
     if (std::exchange(state_->taken, true))
       throw std::logic_error("co_await on a spawned task that was awaited already");

@@ -1,6 +1,10 @@
 // libcurl set-up and result reading shared by every chapter.
 #include "harness/transfer.hpp"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 #include "harness/process_stats.hpp"
@@ -80,9 +84,14 @@ bool is_loopback_url(const std::string& url) {
       curl_url_get(parsed.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK) {
     return false;  // curl will say what is wrong with the URL when it runs it
   }
-  const std::string name = host;
+  std::string name = host;
   curl_free(host);
-  return name == "localhost" || name == "[::1]" || name.rfind("127.", 0) == 0;
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  in_addr v4{};  // an address in 127.0.0.0/8, not a name that starts with "127."
+  return name == "localhost" || name == "[::1]" ||
+         (::inet_pton(AF_INET, name.c_str(), &v4) == 1 &&
+          (ntohl(v4.s_addr) >> 24) == 127);
 }
 
 void apply_proxy_policy(CURL* easy, const std::string& url) {

@@ -41,5 +41,17 @@ TEST(origin_of, is_scheme_host_and_port_with_the_default_port_spelled_out) {
   EXPECT_EQ(origin_of("http://"), std::nullopt) << "no host: curl cannot parse it";
 }
 
+// Which URLs skip a proxy from the environment: this machine's, by name or
+// address, and no other.
+TEST(proxy_policy, only_this_machine_is_loopback) {
+  for (const char* url :
+       {"http://localhost:8080/get", "http://LocalHost/get", "http://127.0.0.1:1/",
+        "http://127.1.2.3/delay/1", "http://[::1]:8080/get"})
+    EXPECT_TRUE(is_loopback_url(url)) << url;
+  for (const char* url : {"http://127.example.com/get", "http://example.com/",
+                          "http://10.0.0.1/", "http://[::2]/", "not a url"})
+    EXPECT_FALSE(is_loopback_url(url)) << url;
+}
+
 }  // namespace
 }  // namespace inflight::harness

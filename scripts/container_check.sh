@@ -78,7 +78,8 @@ image=localhost/inflight-dev:$release
 
 if $rebuild || ! podman image exists "$base"; then
   timed "the base image (mmdebstrap $release)" \
-    sh -c "mmdebstrap --quiet --variant=apt $release - | podman import - $base >/dev/null"
+    bash -o pipefail -c \
+      "mmdebstrap --quiet --variant=apt $release - | podman import - $base >/dev/null"
 fi
 timed "the dev image (.devcontainer/Dockerfile)" \
   podman build --quiet --runtime runc --network host --build-arg "BASE=$base" \

@@ -62,7 +62,8 @@ fi
 # as Debian 13's newer Boost packages mention libboost1.81-dev.)
 installable() {
   local candidate
-  candidate=$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2 }')
+  # LC_ALL=C: apt translates "Candidate:" in other languages.
+  candidate=$(LC_ALL=C apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2 }')
   [[ -n "$candidate" && "$candidate" != "(none)" ]]
 }
 # The first Boost package that is installed, or else the first apt can install;
@@ -102,8 +103,9 @@ if [[ $(id -u) -eq 0 ]]; then
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
   as_root=(sudo -n)
 else
-  echo "setup: cannot install without root. Run:" >&2
-  echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  echo "setup: cannot install without root. Run (it chooses the packages your" >&2
+  echo "  release has, e.g. its Boost, once apt's lists are read):" >&2
+  echo "  sudo $0 $*" >&2
   exit 1
 fi
 

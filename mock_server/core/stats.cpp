@@ -50,9 +50,8 @@ void request_stats::note_refused() {
   count_refused(timeline::clock::now());
 }
 
-void request_stats::note_internal_error() {
-  const std::scoped_lock lock(mutex_);
-  ++internal_errors_;
+void request_stats::note_internal_error() noexcept {
+  ++internal_errors_;  // atomic: no lock, so that it cannot throw
 }
 
 void request_stats::connection_opened() {
@@ -177,7 +176,7 @@ stats_snapshot request_stats::snapshot() const {
     s.waited_for_thread = waited_for_thread_;
     s.worker_threads = worker_threads_;
     s.refused = refused_;
-    s.internal_errors = internal_errors_;
+    s.internal_errors = internal_errors_.load();
     s.connections = connections_;
     s.connections_opened = connections_opened_;
     s.h2_connections_opened = h2_connections_opened_;

@@ -3,6 +3,7 @@
 // every begin() is matched by exactly one end().
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -31,7 +32,8 @@ class request_stats {
 
   void note_waited_for_thread();
   void note_refused();
-  void note_internal_error();
+  // Called from the catch(...) at a C library's boundary: it must not throw.
+  void note_internal_error() noexcept;
   void connection_opened();  // accepted, either engine, either protocol
   void connection_closed();
   // A counted request began on a connection (`h2`: as a stream). /stats
@@ -117,7 +119,7 @@ class request_stats {
   std::uint64_t waited_for_thread_ = 0;
   int worker_threads_ = 0;
   std::uint64_t refused_ = 0;
-  std::uint64_t internal_errors_ = 0;
+  std::atomic<std::uint64_t> internal_errors_{0};
   std::int64_t connections_ = 0;
   std::uint64_t connections_opened_ = 0;
   std::uint64_t resets_ = 0;  // reset() calls: what count_connection compares

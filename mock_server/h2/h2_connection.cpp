@@ -142,9 +142,19 @@ int on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void* user) {
   }
 }
 
+// A reset of ours that the client caused by breaking the protocol (a window
+// overflow, a frame the stream's state forbids). Not our ordinary ones: a
+// stream past the limit (REFUSED_STREAM), an answer sent before the upload
+// ended (NO_ERROR), a client that stopped reading (CANCEL, after send_timeout).
+bool client_caused(std::uint32_t error_code) {
+  return error_code != NGHTTP2_NO_ERROR && error_code != NGHTTP2_REFUSED_STREAM &&
+         error_code != NGHTTP2_CANCEL;
+}
+
 int on_frame_send(nghttp2_session*, const nghttp2_frame* frame, void* user) {
   auto& h = *static_cast<h2_session*>(user);
   if (frame->hd.type != NGHTTP2_RST_STREAM) return stream_frame_sent(h, *frame);
+  if (!client_caused(frame->rst_stream.error_code)) return 0;
   try {
     count_reset(h);
     return 0;

@@ -49,6 +49,8 @@ class delay_server:
             stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()  # "listening on http://..."
         if not line.startswith("listening on "):
+            self.process.kill()  # not left holding ctest's output pipe
+            self.process.wait(10)
             raise RuntimeError("mock_server said " + repr(line))
         self.url = line.split()[-1]
 
@@ -120,8 +122,9 @@ def run(program, *arguments):
 
 def shows_a_run_of_03_live_with_the_peak_stats_counts(args, check):
     server = delay_server(args.server, args.engine)
-    tab = page()
+    tab = None
     try:
+        tab = page()  # inside: a browser that cannot start still stops the server
         # Asked for a picture for docs/workshop.md (INFLIGHT_DASHBOARD_SCREENSHOT=
         # FILE), the page is on its log scale and 01 and 02 run before 03, so
         # that it shows the three shapes: a line at 1, steps of 4, a spike.
@@ -192,16 +195,19 @@ def shows_a_run_of_03_live_with_the_peak_stats_counts(args, check):
             # is left is the page's own two (its document's and its fetches').
             tab.wait_until("Number(document.querySelector("
                            "'#clients tbody td:nth-child(2)')?.textContent) <= 2", 5)
-            tab.driver.save_screenshot(screenshot)
+            check(tab.driver.save_screenshot(screenshot),
+                  "could not write the screenshot to " + screenshot)
     finally:
-        tab.close()
+        if tab is not None:
+            tab.close()
         server.stop()
 
 
 def says_when_the_server_stops_answering(args, check):
     server = delay_server(args.server, args.engine)
-    tab = page()
+    tab = None
     try:
+        tab = page()  # inside: a browser that cannot start still stops the server
         tab.driver.get(server.url + "/dashboard")
         status = "document.getElementById('status').textContent"
         if not tab.wait_until(status + " === 'live'", 5):
@@ -210,7 +216,8 @@ def says_when_the_server_stops_answering(args, check):
         check(tab.wait_until(status + ".startsWith('no answer for')", 10),
               "after the stop the page says " + repr(tab.value(status)))
     finally:
-        tab.close()
+        if tab is not None:
+            tab.close()
         server.stop()
 
 

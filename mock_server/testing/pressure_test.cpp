@@ -81,7 +81,8 @@ TEST_P(descriptor_test, clients_that_do_not_read_hold_no_more_than_the_cap) {
 
 // Past the threads the process may start (`ulimit -v 1G` and --threads
 // 100000), std::thread throws: the threads engine must keep serving. A
-// connection waits for a running worker, or gets a 503 when there is none.
+// connection waits for a running worker (the pool starts its first one
+// before the server listens).
 TEST(threads_engine, out_of_threads_it_keeps_serving) {
   const child_server s(engine_kind::threads, {}, true, /*thread_limit=*/40,
                        /*threads=*/100'000);

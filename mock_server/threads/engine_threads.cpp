@@ -145,8 +145,10 @@ class threads_engine final : public server::engine {
     stats_.connection_closed();
   }
 
-  // Declaration order is the order of construction: the context and the pool
-  // use what comes before them, and the acceptor thread starts last.
+  // Declaration order is the order of construction: the pool's workers use
+  // context_, declared after it, but no connection reaches them before the
+  // acceptor starts, last; and the destructor's stop() joins the acceptor and
+  // the workers before any member is destroyed.
   const server_limits& limits_ = options_.limits;
   stop_signal stop_;
   answer_budget budget_{limits_.max_bytes_in_flight};

@@ -85,7 +85,7 @@ void connection_pool::start_workers() {
 
 bool connection_pool::others_waiting() const {
   const std::scoped_lock lock(mutex_);
-  return unserved();
+  return queue_.size() > idle_ + starting_ + (max_threads_ - workers_);
 }
 
 void connection_pool::work() {

@@ -4,10 +4,10 @@
 // /stats. A worker serves one connection to its end, then takes the next.
 //
 // Threads are started by a thread of the pool's own, never by the accepting
-// thread: starting one takes tens of microseconds, and far longer under a
-// sanitizer, and while the acceptor did it a burst of connections overflowed
-// the kernel's accept queue (the client is reset, or retries a second later).
-// Now the acceptor only queues, so the kernel's queue drains at accept speed.
+// thread: starting one takes tens of microseconds, far longer under a
+// sanitizer, and an acceptor busy starting threads lets a burst of connections
+// overflow the kernel's accept queue (the client is reset, or retries a second
+// later). The acceptor only queues, so the kernel's queue drains at accept speed.
 #pragma once
 
 #include <chrono>
@@ -43,9 +43,10 @@ class connection_pool {
   // From the accepting thread: a connection just accepted, served by an idle
   // worker, a worker the starter is about to start, or the first to be free.
   void enqueue(int fd, std::string origin);
-  // Connections accepted that no worker, running or starting, will take. A
-  // worker that sees some asks its own client to close after this answer,
-  // instead of holding its thread for an idle keep-alive connection.
+  // Connections accepted that no worker will take: not an idle one, not one
+  // starting, not one the pool may still start. A worker that sees some asks
+  // its own client to close after this answer, instead of holding its thread
+  // for an idle keep-alive connection while others wait.
   [[nodiscard]] bool others_waiting() const;
   // Lets the workers finish what is queued (the engine has raised its stop,
   // so that is quick), then joins them. Idempotent.
