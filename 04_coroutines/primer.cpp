@@ -104,7 +104,10 @@ class task {
     frame_.promise().awaiting = me;
     if (started_) return std::noop_coroutine();  // asleep: it resumes me at its end
     started_ = true;
-    return frame_;  // run it now, on this thread (a symmetric transfer)
+    // Run it now, on this thread (a symmetric transfer). GCC 12 below -O2
+    // turns this into a real call: fine for three naps, but a long chain of
+    // co_awaits can overflow the stack (docs/compilers.md; 04's task.hpp).
+    return frame_;
   }
   T await_resume() { return std::move(frame_.promise().value); }
 
