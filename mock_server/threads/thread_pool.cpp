@@ -33,7 +33,7 @@ void connection_pool::enqueue(int fd, std::string origin) {
     return;
   }
   // Workers the starter has yet to start, each for one of the unserved.
-  if (queue_.size() <= idle_ + starting_ + (max_threads_ - workers_)) {
+  if (!past_the_pool()) {
     lock.unlock();
     wanted_.notify_one();
     return;
@@ -85,7 +85,7 @@ void connection_pool::start_workers() {
 
 bool connection_pool::others_waiting() const {
   const std::scoped_lock lock(mutex_);
-  return queue_.size() > idle_ + starting_ + (max_threads_ - workers_);
+  return past_the_pool();
 }
 
 void connection_pool::work() {

@@ -64,6 +64,11 @@ class connection_pool {
   [[nodiscard]] bool unserved() const {  // with mutex_ held
     return queue_.size() > idle_ + starting_;
   }
+  // Unserved even by the workers the pool may still start: these wait for a
+  // running one to be free. With mutex_ held.
+  [[nodiscard]] bool past_the_pool() const {
+    return queue_.size() > idle_ + starting_ + (max_threads_ - workers_);
+  }
 
   std::size_t max_threads_;
   request_stats& stats_;
