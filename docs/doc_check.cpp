@@ -222,7 +222,8 @@ struct checker {
     const auto name = fs::relative(doc, root).generic_string();
     const bool results = name == "docs/results.md" || name == "docs/first_run.md" ||
                          name == "mock_server/README.md";
-    const auto figures_problems = [&](std::size_t n, const std::vector<std::string>& found) {
+    const auto figures_problems = [&](std::size_t n,
+                                      const std::vector<std::string>& found) {
       if (!results)
         for (const auto& what : found) complain(doc, n, what);
     };
@@ -251,7 +252,8 @@ struct checker {
           fence_start = i + 1;
           block.clear();
           // Program output and shell sessions carry figures; code in a language does not.
-          static const std::set<std::string> output{"", "text", "console", "sh", "bash", "shell"};
+          static const std::set<std::string> output{"",   "text", "console",
+                                                    "sh", "bash", "shell"};
           output_fence = output.count(lines[i].substr(3)) != 0;
         } else if (above_exercises) {
           check_spoiler(doc, fence_start, block);

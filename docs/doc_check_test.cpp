@@ -180,18 +180,21 @@ TEST_F(doc_check_tree, passes_figures_its_section_holds_and_fails_a_changed_one)
       << elsewhere.errors;
 }
 
-TEST_F(doc_check_tree, fails_a_reading_far_from_its_section_and_a_region_naming_no_section) {
+TEST_F(doc_check_tree,
+       fails_a_reading_far_from_its_section_and_a_region_naming_no_section) {
   write("docs/results.md", results);
-  write("docs/scale.md",
-        "# Scale\n\n<!-- figures: docs/results.md#drivers_bench -->\nabout 3 s\n"
-        "<!-- /figures -->\n<!-- figures: docs/results.md -->\n1.605 s\n<!-- /figures -->\n"
-        "<!-- figures: docs/results.md#no-such-run -->\n<!-- /figures -->\n");
+  write(
+      "docs/scale.md",
+      "# Scale\n\n<!-- figures: docs/results.md#drivers_bench -->\nabout 3 s\n"
+      "<!-- /figures -->\n<!-- figures: docs/results.md -->\n1.605 s\n<!-- /figures -->\n"
+      "<!-- figures: docs/results.md#no-such-run -->\n<!-- /figures -->\n");
   const outcome o = run();
   EXPECT_EQ(o.status, 1);
   EXPECT_NE(o.errors.find("docs/scale.md:4: figure 3s is not in"), std::string::npos)
       << o.errors;
-  EXPECT_NE(o.errors.find("docs/scale.md:6: figures region quotes docs/results.md as a whole"),
-            std::string::npos)
+  EXPECT_NE(
+      o.errors.find("docs/scale.md:6: figures region quotes docs/results.md as a whole"),
+      std::string::npos)
       << o.errors;
   EXPECT_NE(o.errors.find("missing file or section: docs/results.md#no-such-run"),
             std::string::npos)
@@ -203,7 +206,8 @@ TEST_F(doc_check_tree, fails_a_figure_outside_any_region_but_a_listed_constant) 
   const std::string page =
       "# Tour\n\nTen requests of 1 s took 1.012 s. <!-- constants: 1 s -->\n\n"
       "```text\nwall time    1.012 s\n```\n\n<!-- sample: one run, 2026-12-02 -->\n"
-      "```text\nwall time    1.012 s\n```\n\nThe default is 10 s. <!-- constants: 2 s -->\n";
+      "```text\nwall time    1.012 s\n```\n\nThe default is 10 s. <!-- constants: 2 s "
+      "-->\n";
   write("docs/tour.md", page);
   const outcome o = run();
   EXPECT_EQ(o.status, 1);

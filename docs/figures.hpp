@@ -73,8 +73,8 @@ inline std::set<std::string> constants_of(const std::string& line) {
 // heading of the same or a higher level, fenced blocks included, the page's own
 // figures regions left out (a quote does not back another quote). nullopt when
 // the file or the heading is missing.
-inline std::optional<std::vector<figure>> section_figures(const std::filesystem::path& file,
-                                                          const std::string& id) {
+inline std::optional<std::vector<figure>> section_figures(
+    const std::filesystem::path& file, const std::string& id) {
   if (!std::filesystem::exists(file)) return std::nullopt;
   const auto lines = read_lines(file);
   const auto ids = heading_ids(lines);
@@ -148,7 +148,8 @@ class figures_rule {
       }
     }
     for (const auto& c : constants)
-      if (used.count(c) == 0) problems.push_back("constant " + c + " is not on this line");
+      if (used.count(c) == 0)
+        problems.push_back("constant " + c + " is not on this line");
     return problems;
   }
 
@@ -165,7 +166,8 @@ class figures_rule {
   };
 
   // Opens or closes a region; true if the line was a marker.
-  bool marker(std::size_t n, const std::string& text, std::vector<std::string>& problems) {
+  bool marker(std::size_t n, const std::string& text,
+              std::vector<std::string>& problems) {
     static const std::regex open{R"(<!-- figures: (.+?) -->)"};
     std::smatch m;
     if (text.find("<!-- /figures -->") != std::string::npos) {
@@ -180,7 +182,8 @@ class figures_rule {
     region r{m[1].str(), {}};
     static const std::regex source{R"(\S+)"};
     const std::string list = m[1].str();
-    for (std::sregex_iterator it{list.begin(), list.end(), source}, end; it != end; ++it) {
+    for (std::sregex_iterator it{list.begin(), list.end(), source}, end; it != end;
+         ++it) {
       const std::string name = it->str();
       const auto hash = name.find('#');
       if (hash == std::string::npos) {
@@ -188,7 +191,8 @@ class figures_rule {
                            " as a whole: name its section, " + name + "#heading-id");
         continue;
       }
-      const auto held = section_figures(root_ / name.substr(0, hash), name.substr(hash + 1));
+      const auto held =
+          section_figures(root_ / name.substr(0, hash), name.substr(hash + 1));
       if (!held) {
         problems.push_back("figures quoted from a missing file or section: " + name);
         continue;

@@ -58,7 +58,8 @@ inline std::string slug(const std::string& heading) {
 // The level (1 to 6) of a heading line outside a fence, or 0.
 inline int heading_level(const std::string& line) {
   const auto text = line.find_first_not_of('#');
-  if (line.rfind('#', 0) != 0 || text == std::string::npos || text > 6 || line[text] != ' ')
+  if (line.rfind('#', 0) != 0 || text == std::string::npos || text > 6 ||
+      line[text] != ' ')
     return 0;
   return static_cast<int>(text);
 }
