@@ -25,13 +25,16 @@
 //   quoted, between `<!-- figures: docs/results.md#section-id -->` (one or more
 //     path#heading-id, space-separated) and `<!-- /figures -->`, and then held
 //     by one of the named sections: the same number and unit ("about 1.1 s",
-//     "~", "≈" is a reading and must lie within 20% of one);
-//   shown in a sample: a fenced block right after `<!-- sample: ... -->`, whose
-//     text gives the run's date (YYYY-MM-DD); prose quoting a sample is quoted
-//     from the sample's section of its own page like any other source;
-//   a constant, not a measurement (a delay asked for, a default, a limit):
-//     listed on its own line, `<!-- constants: 1 s, 10 s -->`, and a listed
-//     constant that is not on that line is an error too.
+//     "~", "≈" is a reading and must lie within 20% of one; a figure rounded to
+//     fewer digits or put in another unit of its kind is the same figure);
+//   shown in a sample: a fenced block or table right after `<!-- sample: ...
+//     -->`, whose text gives the run's date (YYYY-MM-DD); prose quoting a
+//     sample is quoted from the sample's section of its own page like any
+//     other source;
+//   not a quote, listed on its own line: a constant (a delay asked for, a
+//     default, a limit), `<!-- constants: 1 s, 10 s -->`, or arithmetic over
+//     quoted figures, `<!-- derived: 2 KiB -->`; a listed figure that is not
+//     on that line is an error too.
 // Why: a figure only stays true if a check ties it to the one run it came
 // from, so a figure that names no section, or that its section no longer
 // holds, fails here the day results.md is regenerated, and a measurement can

@@ -51,6 +51,9 @@ inline std::vector<figure> figures_in(const std::string& line, bool code = false
              before.compare(before.size() - word.size(), word.size(), word) == 0;
     };
     std::string unit = (*it)[3];
+    // "500s" and "1990s" are plurals; a time glued to its number has a decimal point.
+    const bool spaced = text[static_cast<std::size_t>(it->position(3)) - 1] == ' ';
+    if (unit == "s" && !spaced && number.find('.') == std::string::npos) continue;
     if (unit == "in flight") unit = " in flight";
     found.push_back({number + unit,
                      ends_with("about") || ends_with("~") || ends_with("≈"),
@@ -59,9 +62,11 @@ inline std::vector<figure> figures_in(const std::string& line, bool code = false
   return found;
 }
 
-// The constants a line lists, `<!-- constants: 1 s, 10 s -->`, by key.
+// The figures a line lists as not quoted, by key: constants, `<!-- constants:
+// 1 s, 10 s -->`, and arithmetic over the figures quoted beside them, which
+// this check cannot redo, `<!-- derived: 2 KiB -->`.
 inline std::set<std::string> constants_of(const std::string& line) {
-  static const std::regex marker{"<!-- constants: (.*?) -->"};
+  static const std::regex marker{"<!-- (?:constants|derived): (.*?) -->"};
   std::set<std::string> keys;
   std::smatch m;
   if (!std::regex_search(line, m, marker)) return keys;
@@ -96,14 +101,43 @@ inline std::optional<std::vector<figure>> section_figures(
   return held;
 }
 
-// Whether a quoted figure is one the sections hold: the same number and unit;
-// a reading ("about 1.1 s") within 20% of one of them.
+// A unit's kind and its size in the kind's base unit (s, byte).
+struct unit_scale {
+  std::string kind;
+  double size = 1;
+};
+
+inline unit_scale scale_of(const std::string& unit) {
+  static const std::map<std::string, unit_scale> units{
+      {"µs", {"s", 1e-6}},    {"ms", {"s", 1e-3}},       {"s", {"s", 1}},
+      {"min", {"s", 60}},     {"KiB", {"B", 1024.0}},    {"MiB", {"B", 1048576.0}},
+      {"GiB", {"B", 1073741824.0}}, {"kB", {"B", 1e3}},  {"KB", {"B", 1e3}},
+      {"MB", {"B", 1e6}},     {"GB", {"B", 1e9}}};
+  const auto found = units.find(unit);
+  return found == units.end() ? unit_scale{unit, 1} : found->second;
+}
+
+// Whether a quoted figure is one the sections hold: the same figure, in any
+// unit of its kind, or it rounded to the digits the quote gives ("1.6 s" for
+// 1.598 s, "3 ms" for 0.003 s). A reading ("about 1.1 s") must lie within 20%
+// of one of them.
 inline bool backed(const figure& f, const std::vector<figure>& held) {
-  return std::any_of(held.begin(), held.end(), [&f](const figure& h) {
-    if (f.approximate)
-      return h.unit == f.unit && std::abs(h.value - f.value) <= 0.2 * std::abs(h.value);
-    return h.key == f.key;
-  });
+  const auto mine = scale_of(f.unit);
+  const auto point = f.key.find('.');
+  const int digits = point == std::string::npos
+                         ? 0
+                         : static_cast<int>(f.key.find_first_not_of("0123456789", point + 1) -
+                                            point - 1);
+  const double step = std::pow(10.0, -digits);
+  for (const figure& h : held) {
+    const auto theirs = scale_of(h.unit);
+    if (theirs.kind != mine.kind) continue;
+    const double value = h.value * theirs.size / mine.size;  // in the quote's unit
+    if (f.approximate ? std::abs(value - f.value) <= 0.2 * std::abs(value)
+                      : std::abs(std::round(value / step) * step - f.value) < step / 10)
+      return true;
+  }
+  return false;
 }
 
 // The rule, line by line, over one page at a time. Each call returns the
@@ -115,6 +149,7 @@ class figures_rule {
   void start_page() {
     region_.reset();
     sample_ = false;
+    table_sample_ = false;
     region_line_ = 0;
   }
 
@@ -122,12 +157,20 @@ class figures_rule {
   void fence(bool opening, const std::string& previous) {
     sample_ = false;
     if (!opening) return;
-    static const std::regex dated{R"(<!-- sample: .*\d{4}-\d{2}-\d{2}.* -->)"};
-    sample_ = std::regex_search(previous, dated);
+    sample_ = std::regex_search(previous, dated());
   }
 
   std::vector<std::string> line(std::size_t n, const std::string& text, bool in_fence) {
     std::vector<std::string> problems;
+    // A sample marker also covers the table right after it.
+    if (!in_fence) {
+      if (std::regex_search(text, dated())) {
+        table_sample_ = true;
+        return problems;
+      }
+      if (table_sample_ && text.rfind('|', 0) == 0) return problems;
+      table_sample_ = false;
+    }
     if (!in_fence && marker(n, text, problems)) return problems;
     if (in_fence && sample_) return problems;
     const auto constants = constants_of(text);
@@ -204,7 +247,13 @@ class figures_rule {
     return true;
   }
 
+  static const std::regex& dated() {
+    static const std::regex marker{R"(<!-- sample: .*\d{4}-\d{2}-\d{2}.* -->)"};
+    return marker;
+  }
+
   std::filesystem::path root_;
+  bool table_sample_ = false;
   std::optional<region> region_;
   std::size_t region_line_ = 0;
   bool sample_ = false;
