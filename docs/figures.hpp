@@ -109,10 +109,10 @@ struct unit_scale {
 
 inline unit_scale scale_of(const std::string& unit) {
   static const std::map<std::string, unit_scale> units{
-      {"µs", {"s", 1e-6}},    {"ms", {"s", 1e-3}},       {"s", {"s", 1}},
-      {"min", {"s", 60}},     {"KiB", {"B", 1024.0}},    {"MiB", {"B", 1048576.0}},
-      {"GiB", {"B", 1073741824.0}}, {"kB", {"B", 1e3}},  {"KB", {"B", 1e3}},
-      {"MB", {"B", 1e6}},     {"GB", {"B", 1e9}}};
+      {"µs", {"s", 1e-6}},          {"ms", {"s", 1e-3}},    {"s", {"s", 1}},
+      {"min", {"s", 60}},           {"KiB", {"B", 1024.0}}, {"MiB", {"B", 1048576.0}},
+      {"GiB", {"B", 1073741824.0}}, {"kB", {"B", 1e3}},     {"KB", {"B", 1e3}},
+      {"MB", {"B", 1e6}},           {"GB", {"B", 1e9}}};
   const auto found = units.find(unit);
   return found == units.end() ? unit_scale{unit, 1} : found->second;
 }
@@ -124,10 +124,11 @@ inline unit_scale scale_of(const std::string& unit) {
 inline bool backed(const figure& f, const std::vector<figure>& held) {
   const auto mine = scale_of(f.unit);
   const auto point = f.key.find('.');
-  const int digits = point == std::string::npos
-                         ? 0
-                         : static_cast<int>(f.key.find_first_not_of("0123456789", point + 1) -
-                                            point - 1);
+  const int digits =
+      point == std::string::npos
+          ? 0
+          : static_cast<int>(f.key.find_first_not_of("0123456789", point + 1) - point -
+                             1);
   const double step = std::pow(10.0, -digits);
   for (const figure& h : held) {
     const auto theirs = scale_of(h.unit);
