@@ -257,7 +257,7 @@ struct checker {
           // Program output and shell sessions carry figures; code in a language does not.
           static const std::set<std::string> output{"",   "text", "console",
                                                     "sh", "bash", "shell"};
-          output_fence = output.count(lines[i].substr(3)) != 0;
+          output_fence = output.count(inflight::docs::fence_language(lines[i])) != 0;
         } else if (above_exercises) {
           check_spoiler(doc, fence_start, block);
         }

@@ -227,4 +227,26 @@ TEST_F(doc_check_tree, fails_a_figure_outside_any_region_but_a_listed_constant) 
       << o.errors;
 }
 
+TEST_F(doc_check_tree, reads_markers_at_the_end_of_a_line_and_samples_of_tables) {
+  write("docs/results.md", results);
+  const std::string page =
+      "# Runs\n\nThe poll driver took 1.605 s <!-- figures: "
+      "docs/results.md#drivers_bench -->\n"
+      "and 622 µs a request. <!-- /figures -->\nThen 9.99 s.\n\n"
+      "<!-- sample: a hand run, 2026-12-07 -->\n| run | wall |\n| --- | ---: |\n"
+      "| one | 3.333 s |\n\nAfter the table 3.333 s.\n";
+  write("docs/runs.md", page);
+  const outcome o = run();
+  EXPECT_EQ(o.status, 1);
+  // Inside the region (its markers end lines 3 and 4) both figures pass; the
+  // line after it and the prose after the sample table are outside.
+  EXPECT_EQ(o.errors.find("docs/runs.md:3:"), std::string::npos) << o.errors;
+  EXPECT_EQ(o.errors.find("docs/runs.md:4:"), std::string::npos) << o.errors;
+  EXPECT_NE(o.errors.find("docs/runs.md:5: figure 9.99s outside"), std::string::npos)
+      << o.errors;
+  EXPECT_EQ(o.errors.find("docs/runs.md:10:"), std::string::npos) << o.errors;
+  EXPECT_NE(o.errors.find("docs/runs.md:12: figure 3.333s outside"), std::string::npos)
+      << o.errors;
+}
+
 }  // namespace

@@ -165,15 +165,17 @@ class figures_rule {
     std::vector<std::string> problems;
     // A sample marker also covers the table right after it.
     if (!in_fence) {
-      if (std::regex_search(text, dated())) {
-        table_sample_ = true;
-        return problems;
-      }
+      const bool marked = std::regex_search(text, dated());
       if (table_sample_ && text.rfind('|', 0) == 0) return problems;
-      table_sample_ = false;
+      table_sample_ = marked;
+      if (marked && text.find_first_not_of(' ') == text.find("<!--")) return problems;
     }
-    if (!in_fence && marker(n, text, problems)) return problems;
     if (in_fence && sample_) return problems;
+    // A region opens before the line that holds its marker is checked, and
+    // closes after: markers may end a line of prose.
+    const bool closes = !in_fence && text.find("<!-- /figures -->") != std::string::npos;
+    if (!in_fence) open(n, text, problems);
+    if (closes && !region_) problems.push_back("<!-- /figures --> closes no region");
     const auto constants = constants_of(text);
     std::set<std::string> used;
     for (const figure& f : figures_in(text, in_fence)) {
@@ -194,6 +196,7 @@ class figures_rule {
     for (const auto& c : constants)
       if (used.count(c) == 0)
         problems.push_back("constant " + c + " is not on this line");
+    if (closes) region_.reset();
     return problems;
   }
 
@@ -209,17 +212,11 @@ class figures_rule {
     std::vector<figure> held;
   };
 
-  // Opens or closes a region; true if the line was a marker.
-  bool marker(std::size_t n, const std::string& text,
-              std::vector<std::string>& problems) {
+  // Opens the region a line's marker names, if it holds one.
+  void open(std::size_t n, const std::string& text, std::vector<std::string>& problems) {
     static const std::regex open{R"(<!-- figures: (.+?) -->)"};
     std::smatch m;
-    if (text.find("<!-- /figures -->") != std::string::npos) {
-      if (!region_) problems.push_back("<!-- /figures --> closes no region");
-      region_.reset();
-      return true;
-    }
-    if (!std::regex_search(text, m, open)) return false;
+    if (!std::regex_search(text, m, open)) return;
     if (region_)
       problems.push_back("a figures region opens inside the one of line " +
                          std::to_string(region_line_));
@@ -245,7 +242,6 @@ class figures_rule {
     }
     region_ = std::move(r);
     region_line_ = n;
-    return true;
   }
 
   static const std::regex& dated() {

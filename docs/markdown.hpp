@@ -18,8 +18,16 @@ inline std::vector<std::string> read_lines(const std::filesystem::path& path) {
   return lines;
 }
 
+// A fence opens or closes a code block, at the start of a line or indented
+// inside a list item.
 inline bool is_fence(const std::string& line) {
-  return line.rfind("```", 0) == 0;
+  const auto text = line.find_first_not_of(' ');
+  return text != std::string::npos && line.compare(text, 3, "```") == 0;
+}
+
+// The language a fence names ("cpp", "text"), or "" for none.
+inline std::string fence_language(const std::string& line) {
+  return line.substr(line.find_first_not_of(' ') + 3);
 }
 
 // GitHub's id for a heading: lower case, letters, digits, '-' and '_' kept,
