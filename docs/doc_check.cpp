@@ -21,24 +21,26 @@
 // share, speedup or concurrency (s, ms, µs, min, KiB, MB, %, x, "N in flight"),
 // in prose or in a fenced output block (text, console, sh; not code in a
 // language). Every figure of every page but the results pages
-// (docs/results.md, docs/first_run.md) must be one of:
+// (docs/results.md, docs/first_run.md; and, for now, mock_server/README.md)
+// must be one of:
 //   quoted, between `<!-- figures: docs/results.md#section-id -->` (one or more
-//     path#heading-id, space-separated) and `<!-- /figures -->`, and then held
+//     path#heading-id, space-separated) and `<!-- /figures -->` (the lines
+//     holding the markers included, so they may end lines of prose), and held
 //     by one of the named sections: the same number and unit ("about 1.1 s",
 //     "~", "≈" is a reading and must lie within 20% of one; a figure rounded to
 //     fewer digits or put in another unit of its kind is the same figure);
-//   shown in a sample: a fenced block or table right after `<!-- sample: ...
-//     -->`, whose text gives the run's date (YYYY-MM-DD); prose quoting a
+//   shown in a sample: a fenced block or table right after the line holding
+//     `<!-- sample: ... -->`, whose text gives the run's date (YYYY-MM-DD): a
+//     dated record of one run, kept as printed; prose quoting a
 //     sample is quoted from the sample's section of its own page like any
 //     other source;
 //   not a quote, listed on its own line: a constant (a delay asked for, a
 //     default, a limit), `<!-- constants: 1 s, 10 s -->`, or arithmetic over
 //     quoted figures, `<!-- derived: 2 KiB -->`; a listed figure that is not
 //     on that line is an error too.
-// Why: a figure only stays true if a check ties it to the one run it came
-// from, so a figure that names no section, or that its section no longer
-// holds, fails here the day results.md is regenerated, and a measurement can
-// not hide outside a region because every figure is one of the three.
+// Why: a figure stays true only while a check ties it to the one run it came
+// from, so a quote must name that run's section (not match any row anywhere)
+// and every other figure must say what it is, leaving no figure unchecked.
 //
 // Links. Every relative link must point at a file that exists, and a link
 // with an #anchor into a Markdown file at one of its headings (GitHub's ids)
@@ -221,7 +223,8 @@ struct checker {
 
   void check(const fs::path& doc) {
     static const std::regex marker{R"(<!-- snippet: (\S+)#(\S+) -->)"};
-    // The results pages are what the figures rule checks against, not subject to it.
+    // The figures rule reads every page but the results pages it checks
+    // against and mock_server/README.md, whose figures are not in regions yet.
     const auto name = fs::relative(doc, root).generic_string();
     const bool results = name == "docs/results.md" || name == "docs/first_run.md" ||
                          name == "mock_server/README.md";
