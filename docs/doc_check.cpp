@@ -42,6 +42,10 @@
 // from, so a quote must name that run's section (not match any row anywhere)
 // and every other figure must say what it is, leaving no figure unchecked.
 //
+// Fields. A table right after `<!-- fields: path/to/source.cpp -->` documents
+// the JSON a source writes: every `name` in its first column must appear in
+// that source as "name", so a renamed field fails here.
+//
 // Links. Every relative link must point at a file that exists, and a link
 // with an #anchor into a Markdown file at one of its headings (GitHub's ids)
 // or at an explicit <a id="..."></a>.
@@ -53,6 +57,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <regex>
@@ -197,6 +202,28 @@ struct checker {
     }
   }
 
+  // The `names` in the first column of the table after a fields marker must
+  // be strings of the source it names.
+  void check_fields(const fs::path& doc, const std::vector<std::string>& lines,
+                    std::size_t marker, const std::string& source) {
+    std::ifstream in{root / source};
+    if (!in) {
+      complain(doc, marker + 1, "fields of a missing file: " + source);
+      return;
+    }
+    const std::string text{std::istreambuf_iterator<char>{in}, {}};
+    static const std::regex name{"`([^`]+)`"};
+    std::size_t row = marker + 1;
+    for (; row < lines.size() && lines[row].rfind('|', 0) == 0; ++row) {
+      const std::string cell = lines[row].substr(1, lines[row].find('|', 1) - 1);
+      for (std::sregex_iterator it{cell.begin(), cell.end(), name}, end; it != end; ++it)
+        if (text.find("\"" + (*it)[1].str() + "\"") == std::string::npos)
+          complain(doc, row + 1, "field `" + (*it)[1].str() + "` is not in " + source);
+    }
+    if (row == marker + 1)
+      complain(doc, marker + 1, "a fields marker must be followed by a table");
+  }
+
   // A fenced block above the Exercises heading that shares three or more lines
   // of code with one of the chapter's exercise regions gives the answer away.
   void check_spoiler(const fs::path& doc, std::size_t line,
@@ -273,6 +300,8 @@ struct checker {
       }
       check_links(doc, i + 1, lines[i]);
       std::smatch m;
+      static const std::regex fields{R"(<!-- fields: (\S+) -->)"};
+      if (std::regex_search(lines[i], m, fields)) check_fields(doc, lines, i, m[1].str());
       figures_problems(i + 1, figures.line(i + 1, lines[i], false));
       if (!std::regex_search(lines[i], m, marker)) continue;
       const auto source = snippet(root / m[1].str(), m[2].str());

@@ -249,4 +249,17 @@ TEST_F(doc_check_tree, reads_markers_at_the_end_of_a_line_and_samples_of_tables)
       << o.errors;
 }
 
+TEST_F(doc_check_tree, fails_a_documented_field_the_source_does_not_write) {
+  write("server/live.cpp", "json{{\"in_flight\", n}, {\"served\", s}};\n");
+  write("docs/live.md",
+        "# Live\n\n<!-- fields: server/live.cpp -->\n| field | what |\n| --- | --- |\n"
+        "| `in_flight`, `served` | counts |\n| `inflight` | a typo |\n");
+  const outcome o = run();
+  EXPECT_EQ(o.status, 1);
+  EXPECT_NE(o.errors.find("docs/live.md:7: field `inflight` is not in server/live.cpp"),
+            std::string::npos)
+      << o.errors;
+  EXPECT_EQ(o.errors.find("`served`"), std::string::npos) << o.errors;
+}
+
 }  // namespace
