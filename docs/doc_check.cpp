@@ -17,12 +17,34 @@
 // on a page read after it. Code pasted by hand is caught as well as code
 // included by a snippet marker.
 //
-// Figures. Between `<!-- figures: docs/results.md -->` and `<!-- /figures -->`
-// every figure with a unit (s, ms, µs, KiB, MiB, GiB, x) outside code must
-// appear in that file, as the benchmark wrote it. A figure marked as
-// approximate ("about 2 KiB", "~", "≈") is a reading, not a quote, and is left
-// alone. So when results.md is regenerated, prose still quoting the old run
-// fails here until it is brought up to date.
+// Figures (docs/figures.hpp). A figure is a number with a unit of time, size,
+// share, speedup or concurrency (s, ms, µs, min, KiB, MB, %, x, "N in flight"),
+// in prose or in a fenced output block (text, console, sh; not code in a
+// language). Every figure of every page but the results pages
+// (docs/results.md, docs/first_run.md; and, for now, mock_server/README.md)
+// must be one of:
+//   quoted, between `<!-- figures: docs/results.md#section-id -->` (one or more
+//     path#heading-id, space-separated) and `<!-- /figures -->` (the lines
+//     holding the markers included, so they may end lines of prose), and held
+//     by one of the named sections: the same number and unit ("about 1.1 s",
+//     "~", "≈" is a reading and must lie within 20% of one; a figure rounded to
+//     fewer digits or put in another unit of its kind is the same figure);
+//   shown in a sample: a fenced block or table right after the line holding
+//     `<!-- sample: ... -->`, whose text gives the run's date (YYYY-MM-DD): a
+//     dated record of one run, kept as printed; prose quoting a
+//     sample is quoted from the sample's section of its own page like any
+//     other source;
+//   not a quote, listed on its own line: a constant (a delay asked for, a
+//     default, a limit), `<!-- constants: 1 s, 10 s -->`, or arithmetic over
+//     quoted figures, `<!-- derived: 2 KiB -->`; a listed figure that is not
+//     on that line is an error too.
+// Why: a figure stays true only while a check ties it to the one run it came
+// from, so a quote must name that run's section (not match any row anywhere)
+// and every other figure must say what it is, leaving no figure unchecked.
+//
+// Fields. A table right after `<!-- fields: path/to/source.cpp -->` documents
+// the JSON a source writes: every `name` in its first column must appear in
+// that source as "name", so a renamed field fails here.
 //
 // Links. Every relative link must point at a file that exists, and a link
 // with an #anchor into a Markdown file at one of its headings (GitHub's ids)
@@ -35,6 +57,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <regex>
@@ -43,31 +66,23 @@
 #include <vector>
 
 #include "docs/figures.hpp"
+#include "docs/markdown.hpp"
 
 namespace fs = std::filesystem;
-using inflight::docs::figure;
-using inflight::docs::figures_in;
+using inflight::docs::figures_rule;
+using inflight::docs::heading_ids;
+using inflight::docs::is_fence;
+using inflight::docs::read_lines;
 
 namespace {
 
 const std::string exercises_heading = "## Exercises";
-
-std::vector<std::string> read_lines(const fs::path& path) {
-  std::ifstream in{path};
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 bool is_marker(const std::string& line) {
   return line.find("// [snippet:") != std::string::npos ||
          line.find("// [/snippet]") != std::string::npos ||
          line.find("// [exercise:") != std::string::npos ||
          line.find("// [/exercise]") != std::string::npos;
-}
-
-bool is_fence(const std::string& line) {
-  return line.rfind("```", 0) == 0;
 }
 
 // The lines between the markers of `name` in `source`, or nullopt.
@@ -116,61 +131,18 @@ struct exercise_region {
   std::set<std::string> lines;  // significant lines
 };
 
-// GitHub's id for a heading: lower case, letters, digits, '-' and '_' kept,
-// spaces to hyphens, everything else (punctuation, backticks, symbols such as
-// arrows) dropped; a repeated id gets -1, -2... Letters of other scripts are
-// kept; the symbol blocks below are the non-ASCII characters that are not.
-bool is_symbol(char32_t c) {
-  return (c >= 0xA0 && c <= 0xBF) || c == 0xD7 || c == 0xF7 ||
-         (c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F);
-}
-
-std::string slug(const std::string& heading) {
-  std::string out;
-  for (std::size_t i = 0; i < heading.size();) {
-    const auto c = static_cast<unsigned char>(heading[i]);
-    if (c < 0x80) {
-      if (std::isalnum(c) != 0 || c == '-' || c == '_') {
-        out += static_cast<char>(std::tolower(c));
-      } else if (c == ' ') {
-        out += '-';
-      }
-      ++i;
-      continue;
-    }
-    // One UTF-8 sequence: its length from the lead byte, its code point.
-    const std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-    char32_t point = c & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07);
-    for (std::size_t k = 1; k < length && i + k < heading.size(); ++k)
-      point = (point << 6) | (static_cast<unsigned char>(heading[i + k]) & 0x3F);
-    if (!is_symbol(point)) out += heading.substr(i, length);
-    i += length;
-  }
-  return out;
-}
-
 std::set<std::string> anchors_of(const fs::path& doc) {
   // An explicit anchor, <a id="old-heading"></a>, keeps an old link working.
   static const std::regex explicit_id{R"re(<a id="([^"]+)"></a>)re"};
-  std::set<std::string> ids;
-  std::map<std::string, int> seen;
+  const auto lines = read_lines(doc);
+  const auto headings = heading_ids(lines);
+  std::set<std::string> ids(headings.begin(), headings.end());
+  ids.erase("");
   bool in_fence = false;
-  for (const auto& line : read_lines(doc)) {
+  for (const auto& line : lines) {
     if (is_fence(line)) in_fence = !in_fence;
     if (std::smatch m; !in_fence && std::regex_search(line, m, explicit_id))
       ids.insert(m[1]);
-    if (in_fence || line.rfind('#', 0) != 0) continue;
-    const auto text = line.find_first_not_of('#');
-    if (text == std::string::npos || line[text] != ' ') continue;
-    std::string id = slug(line.substr(text + 1));
-    const int n = seen[id]++;
-    // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on
-    // "-" + std::string inlined into +=.
-    if (n > 0) {
-      id += '-';
-      id += std::to_string(n);
-    }
-    ids.insert(id);
   }
   return ids;
 }
@@ -180,7 +152,7 @@ struct checker {
   bool fix = false;
   int problems = 0;
   std::map<fs::path, std::vector<exercise_region>> exercises;  // by chapter folder
-  std::map<fs::path, std::set<std::string>> quoted;  // the figures each source holds
+  figures_rule figures;
 
   void complain(const fs::path& doc, std::size_t line, const std::string& what) {
     std::cerr << fs::relative(doc, root).string() << ":" << line << ": " << what << "\n";
@@ -230,26 +202,26 @@ struct checker {
     }
   }
 
-  // A figure in a figures region must be one the named source holds.
-  void check_figures(const fs::path& doc, std::size_t n, const std::string& line,
-                     const fs::path& source) {
-    if (!fs::exists(root / source)) {
-      complain(doc, n, "figures quoted from a missing file: " + source.string());
+  // The `names` in the first column of the table after a fields marker must
+  // be strings of the source it names.
+  void check_fields(const fs::path& doc, const std::vector<std::string>& lines,
+                    std::size_t marker, const std::string& source) {
+    std::ifstream in{root / source};
+    if (!in) {
+      complain(doc, marker + 1, "fields of a missing file: " + source);
       return;
     }
-    auto known = quoted.find(source);
-    if (known == quoted.end()) {
-      std::set<std::string> keys;
-      for (const auto& l : read_lines(root / source))
-        for (const figure& f : figures_in(l)) keys.insert(f.key);
-      known = quoted.emplace(source, std::move(keys)).first;
+    const std::string text{std::istreambuf_iterator<char>{in}, {}};
+    static const std::regex name{"`([^`]+)`"};
+    std::size_t row = marker + 1;
+    for (; row < lines.size() && lines[row].rfind('|', 0) == 0; ++row) {
+      const std::string cell = lines[row].substr(1, lines[row].find('|', 1) - 1);
+      for (std::sregex_iterator it{cell.begin(), cell.end(), name}, end; it != end; ++it)
+        if (text.find("\"" + (*it)[1].str() + "\"") == std::string::npos)
+          complain(doc, row + 1, "field `" + (*it)[1].str() + "` is not in " + source);
     }
-    for (const figure& f : figures_in(line)) {
-      if (!f.approximate && known->second.count(f.key) == 0)
-        complain(doc, n,
-                 "figure " + f.key + " is not in " + source.string() +
-                     " (stale? quote the current run, or mark a reading 'about')");
-    }
+    if (row == marker + 1)
+      complain(doc, marker + 1, "a fields marker must be followed by a table");
   }
 
   // A fenced block above the Exercises heading that shares three or more lines
@@ -278,8 +250,17 @@ struct checker {
 
   void check(const fs::path& doc) {
     static const std::regex marker{R"(<!-- snippet: (\S+)#(\S+) -->)"};
-    static const std::regex figures_open{R"(<!-- figures: (\S+) -->)"};
-    std::optional<fs::path> figures_source;  // inside a figures region
+    // The figures rule reads every page but the results pages it checks
+    // against and mock_server/README.md, whose figures are not in regions yet.
+    const auto name = fs::relative(doc, root).generic_string();
+    const bool results = name == "docs/results.md" || name == "docs/first_run.md" ||
+                         name == "mock_server/README.md";
+    const auto figures_problems = [&](std::size_t n,
+                                      const std::vector<std::string>& found) {
+      if (!results)
+        for (const auto& what : found) complain(doc, n, what);
+    };
+    figures.start_page();
     auto lines = read_lines(doc);
     const bool has_exercises =
         exercises.count(doc.parent_path()) != 0 && doc.filename() == "README.md";
@@ -291,6 +272,7 @@ struct checker {
                    exercises_heading + "' heading");
     std::vector<std::string> out;
     bool in_fence = false;
+    bool output_fence = false;
     std::size_t fence_start = 0;
     std::vector<std::string> block;
     for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -298,9 +280,14 @@ struct checker {
       if (!in_fence && lines[i] == exercises_heading) above_exercises = false;
       if (is_fence(lines[i])) {
         in_fence = !in_fence;
+        figures.fence(in_fence, i > 0 ? lines[i - 1] : std::string());
         if (in_fence) {
           fence_start = i + 1;
           block.clear();
+          // Program output and shell sessions carry figures; code in a language does not.
+          static const std::set<std::string> output{"",   "text", "console",
+                                                    "sh", "bash", "shell"};
+          output_fence = output.count(inflight::docs::fence_language(lines[i])) != 0;
         } else if (above_exercises) {
           check_spoiler(doc, fence_start, block);
         }
@@ -308,16 +295,14 @@ struct checker {
       }
       if (in_fence) {
         block.push_back(lines[i]);
+        if (output_fence) figures_problems(i + 1, figures.line(i + 1, lines[i], true));
         continue;
       }
       check_links(doc, i + 1, lines[i]);
       std::smatch m;
-      if (std::regex_search(lines[i], m, figures_open)) {
-        figures_source = m[1].str();
-        continue;
-      }
-      if (lines[i].find("<!-- /figures -->") != std::string::npos) figures_source.reset();
-      if (figures_source) check_figures(doc, i + 1, lines[i], *figures_source);
+      static const std::regex fields{R"(<!-- fields: (\S+) -->)"};
+      if (std::regex_search(lines[i], m, fields)) check_fields(doc, lines, i, m[1].str());
+      figures_problems(i + 1, figures.line(i + 1, lines[i], false));
       if (!std::regex_search(lines[i], m, marker)) continue;
       const auto source = snippet(root / m[1].str(), m[2].str());
       if (!source) {
@@ -342,6 +327,7 @@ struct checker {
       if (close < lines.size()) out.push_back(lines[close]);
       i = close;  // past the block: its fences are not prose
     }
+    figures_problems(lines.size(), figures.end_page());
     if (fix && out != lines) {
       std::ofstream rewrite{doc};
       for (const auto& line : out) rewrite << line << "\n";
@@ -378,7 +364,7 @@ int main(int argc, char** argv) {
               << "usage: doc_check ROOT [--fix]\n";
     return 2;
   }
-  checker c{root, argc == 3, 0, {}, {}};
+  checker c{root, argc == 3, 0, {}, figures_rule{root}};
   walk(root, [&c](const fs::path& file) {
     const auto ext = file.extension();
     // docs/ holds this checker and its test, whose text names the markers.

@@ -143,27 +143,123 @@ TEST_F(doc_check_tree, fails_links_to_a_missing_file_or_heading) {
   EXPECT_NE(o.errors.find("missing heading: #nowhere"), std::string::npos) << o.errors;
 }
 
-TEST_F(doc_check_tree, fails_a_figure_that_results_md_no_longer_holds) {
-  write("docs/results.md",
-        "| model | N | wall | CPU / request |\n| poll | 1000 | 1.605 s | 622 µs |\n");
-  const std::string quoted =
-      "# Scale\n\n<!-- figures: docs/results.md -->\nAt 1,000 it took 1.605 s and "
-      "CPU_FIGURE of CPU, about 2 KiB a request (`--delay 0.5 s`).\n<!-- /figures -->\n"
-      "Outside the region 9.99 s is not checked.\n";
-  const auto with = [&quoted](const std::string& cpu) {
-    std::string text = quoted;
-    return text.replace(text.find("CPU_FIGURE"), 10, cpu);
-  };
-  write("docs/scale.md", with("622 µs"));
+const char* const results =
+    "# Results\n\n## drivers_bench\n\n| model | N | wall | CPU / request |\n"
+    "| poll | 1000 | 1.605 s | 622 µs |\n\n## models_bench\n\n"
+    "| model | N | wall | CPU / request |\n| coroutines | 1000 | 1.148 s | 660 µs |\n";
+
+// A page quoting results.md's drivers_bench, with CPU_FIGURE to fill in.
+std::string scale_page(const std::string& cpu) {
+  std::string text =
+      "# Scale\n\n<!-- figures: docs/results.md#drivers_bench -->\nAt 1,000 it took "
+      "1.605 s and CPU_FIGURE of CPU, about 1.6 s in all (`--delay 0.5 s`).\n"
+      "<!-- /figures -->\n";
+  return text.replace(text.find("CPU_FIGURE"), 10, cpu);
+}
+
+TEST_F(doc_check_tree, passes_figures_its_section_holds_and_fails_a_changed_one) {
+  write("docs/results.md", results);
+  write("docs/scale.md", scale_page("622 µs"));
   const outcome current = run();
   EXPECT_EQ(current.status, 0) << current.errors;
 
-  write("docs/scale.md", with("660 µs"));  // the figure of an older run
-  const outcome stale = run();
-  EXPECT_EQ(stale.status, 1);
-  EXPECT_NE(stale.errors.find("docs/scale.md:4: figure 660µs is not in docs/results.md"),
+  write("docs/scale.md", scale_page("623 µs"));  // one digit off
+  const outcome changed = run();
+  EXPECT_EQ(changed.status, 1);
+  EXPECT_NE(changed.errors.find("docs/scale.md:4: figure 623µs is not in "
+                                "docs/results.md#drivers_bench"),
             std::string::npos)
-      << stale.errors;
+      << changed.errors;
+
+  // 660 µs is in results.md, but in another section: it does not back this one.
+  write("docs/scale.md", scale_page("660 µs"));
+  const outcome elsewhere = run();
+  EXPECT_EQ(elsewhere.status, 1);
+  EXPECT_NE(elsewhere.errors.find("figure 660µs is not in docs/results.md#drivers_bench"),
+            std::string::npos)
+      << elsewhere.errors;
+}
+
+TEST_F(doc_check_tree,
+       fails_a_reading_far_from_its_section_and_a_region_naming_no_section) {
+  write("docs/results.md", results);
+  write(
+      "docs/scale.md",
+      "# Scale\n\n<!-- figures: docs/results.md#drivers_bench -->\nabout 3 s\n"
+      "<!-- /figures -->\n<!-- figures: docs/results.md -->\n1.605 s\n<!-- /figures -->\n"
+      "<!-- figures: docs/results.md#no-such-run -->\n<!-- /figures -->\n");
+  const outcome o = run();
+  EXPECT_EQ(o.status, 1);
+  EXPECT_NE(o.errors.find("docs/scale.md:4: figure 3s is not in"), std::string::npos)
+      << o.errors;
+  EXPECT_NE(
+      o.errors.find("docs/scale.md:6: figures region quotes docs/results.md as a whole"),
+      std::string::npos)
+      << o.errors;
+  EXPECT_NE(o.errors.find("missing file or section: docs/results.md#no-such-run"),
+            std::string::npos)
+      << o.errors;
+}
+
+TEST_F(doc_check_tree, fails_a_figure_outside_any_region_but_a_listed_constant) {
+  write("docs/results.md", results);
+  const std::string page =
+      "# Tour\n\nTen requests of 1 s took 1.012 s. <!-- constants: 1 s -->\n\n"
+      "```text\nwall time    1.012 s\n```\n\n<!-- sample: one run, 2026-12-02 -->\n"
+      "```text\nwall time    1.012 s\n```\n\nThe default is 10 s. <!-- constants: 2 s "
+      "-->\n";
+  write("docs/tour.md", page);
+  const outcome o = run();
+  EXPECT_EQ(o.status, 1);
+  // The measured figure of the prose and of the unmarked output block fail; the
+  // constant and the dated sample pass.
+  EXPECT_NE(o.errors.find("docs/tour.md:3: figure 1.012s outside a figures region"),
+            std::string::npos)
+      << o.errors;
+  EXPECT_EQ(o.errors.find("figure 1s "), std::string::npos) << o.errors;
+  EXPECT_NE(o.errors.find("docs/tour.md:6: figure 1.012s outside"), std::string::npos)
+      << o.errors;
+  EXPECT_EQ(o.errors.find("docs/tour.md:10:"), std::string::npos) << o.errors;
+  EXPECT_NE(o.errors.find("docs/tour.md:14: figure 10s outside"), std::string::npos)
+      << o.errors;
+  EXPECT_NE(o.errors.find("docs/tour.md:14: constant 2s is not on this line"),
+            std::string::npos)
+      << o.errors;
+}
+
+TEST_F(doc_check_tree, reads_markers_at_the_end_of_a_line_and_samples_of_tables) {
+  write("docs/results.md", results);
+  const std::string page =
+      "# Runs\n\nThe poll driver took 1.605 s <!-- figures: "
+      "docs/results.md#drivers_bench -->\n"
+      "and 622 µs a request. <!-- /figures -->\nThen 9.99 s.\n\n"
+      "<!-- sample: a hand run, 2026-12-07 -->\n| run | wall |\n| --- | ---: |\n"
+      "| one | 3.333 s |\n\nAfter the table 3.333 s.\n";
+  write("docs/runs.md", page);
+  const outcome o = run();
+  EXPECT_EQ(o.status, 1);
+  // Inside the region (its markers end lines 3 and 4) both figures pass; the
+  // line after it and the prose after the sample table are outside.
+  EXPECT_EQ(o.errors.find("docs/runs.md:3:"), std::string::npos) << o.errors;
+  EXPECT_EQ(o.errors.find("docs/runs.md:4:"), std::string::npos) << o.errors;
+  EXPECT_NE(o.errors.find("docs/runs.md:5: figure 9.99s outside"), std::string::npos)
+      << o.errors;
+  EXPECT_EQ(o.errors.find("docs/runs.md:10:"), std::string::npos) << o.errors;
+  EXPECT_NE(o.errors.find("docs/runs.md:12: figure 3.333s outside"), std::string::npos)
+      << o.errors;
+}
+
+TEST_F(doc_check_tree, fails_a_documented_field_the_source_does_not_write) {
+  write("server/live.cpp", "json{{\"in_flight\", n}, {\"served\", s}};\n");
+  write("docs/live.md",
+        "# Live\n\n<!-- fields: server/live.cpp -->\n| field | what |\n| --- | --- |\n"
+        "| `in_flight`, `served` | counts |\n| `inflight` | a typo |\n");
+  const outcome o = run();
+  EXPECT_EQ(o.status, 1);
+  EXPECT_NE(o.errors.find("docs/live.md:7: field `inflight` is not in server/live.cpp"),
+            std::string::npos)
+      << o.errors;
+  EXPECT_EQ(o.errors.find("`served`"), std::string::npos) << o.errors;
 }
 
 }  // namespace
