@@ -1,7 +1,10 @@
 // report: Google Benchmark JSON in, docs/results.md and SVG charts out.
-//   report OUT_DIR RESULT.json...
+//   report OUT_DIR RESULT.json... [PEERS.jsonl]
 // Every figure in results.md is read from the JSON: the median of the
-// repetitions, with the machine and library versions the run recorded.
+// repetitions, with the machine, its load and library versions the run
+// recorded. A section of the existing results.md that no input regenerates is
+// kept as it was: a suite not run this time, and the sections written by hand
+// (marked `<!-- by hand -->` under their heading), which go last.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -10,10 +13,15 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "benchmarks/report_page.hpp"
 #include "benchmarks/svg_chart.hpp"
 
 namespace fs = std::filesystem;
+using inflight::bench::by_hand;
+using inflight::bench::page;
 using inflight::bench::series;
+using inflight::bench::split_page;
+using inflight::bench::trimmed;
 using nlohmann::json;
 
 namespace {
@@ -185,7 +193,7 @@ std::vector<std::vector<series>> peer_lines(const std::vector<json>& peers) {
 
 // The Python and Node programs of the original lesson, one JSON line each.
 void peers(std::ostream& md, const std::vector<json>& lines) {
-  md << "\n## Peers\n\nThe original lesson's programs, run by `scripts/benchmark.sh` "
+  md << "The original lesson's programs, run by `scripts/benchmark.sh` "
         "against the same server (events engine) with the same `/delay/1` workload: "
         "Python's blocking `requests` loop, Python's asyncio + aiohttp `gather`, and "
         "Node's `fetch` with `Promise.all`; and over HTTP/2, one connection each: "
@@ -206,69 +214,128 @@ void peers(std::ostream& md, const std::vector<json>& lines) {
   }
 }
 
+// The suites whose rows join another suite's section and charts: cpp-httplib,
+// the peer server, beside the bundled server's engines.
+std::string section_of(const std::string& suite) {
+  return suite == "httplib_bench" ? "server_bench" : suite;
+}
+
+// The machine line of one suite's run: what it ran on, what it was built with
+// (but what `same` says already: the section's first line), and how busy the
+// machine was (support.cpp's load_avg after each run).
+void machine_line(std::ostream& md, const json& results, const std::string& prefix,
+                  const json& same) {
+  const auto& c = results["context"];
+  md << prefix << "Run " << c.value("date", "?") << " on `" << c.value("host_name", "?")
+     << "`: " << c.value("num_cpus", 0) << " CPUs at " << c.value("mhz_per_cpu", 0)
+     << " MHz";
+  // What the binary recorded about itself (support.cpp, cpu_bench.cpp,
+  // httplib_bench.cpp).
+  for (const char* key : {"compiler", "libcurl", "libevent", "server", "cpp-httplib"})
+    if (c.contains(key) && (!same.contains(key) || same[key] != c[key]))
+      md << "; " << key << " " << c[key].get<std::string>();
+  double low = 1e300, high = -1;
+  for (const auto& b : results["benchmarks"]) {
+    if (b.value("run_type", "") != "iteration" || !b.contains("load_avg")) continue;
+    low = std::min(low, b["load_avg"].get<double>());
+    high = std::max(high, b["load_avg"].get<double>());
+  }
+  if (high >= 0) {
+    md << "; load average (1 min) " << fixed(low, 1) << " to " << fixed(high, 1)
+       << " after its runs";
+    if (high >= c.value("num_cpus", 0))
+      md << ": a busy machine, other work shared its CPUs";
+  }
+  md << ".\n\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: report OUT_DIR RESULT.json...\n";
+    std::cerr << "usage: report OUT_DIR RESULT.json... [PEERS.jsonl]\n";
     return 2;
   }
   const fs::path out_dir = argv[1];
   fs::create_directories(out_dir / "charts");
-  std::ofstream md{out_dir / "results.md"};
-  md << "# Results\n\nMeasured by `scripts/benchmark.sh` (release build, Google "
-        "Benchmark, "
-        "each figure the median of its repetitions). Regenerate with the same command; "
-        "do not edit by hand.\n\n"
-        "How to read it: the delay server runs in its own process, so CPU / request and "
-        "client peak RSS are the client's alone. CPU / request at N = 1 is mostly fixed "
-        "start-up cost. Peak RSS restarts from the memory the process holds when a run "
-        "begins, so a run right after a larger one can show some of the larger one's "
-        "leftovers (the pool after 10,000 threads). A row reads `skipped` when a request "
-        "failed or the server never held the requests the model claims to hold at once: "
-        "its figures would mislead. Where a model stops: one at a time (`sequential`) "
-        "at N = 10, since N = 100 would take 100 s a run; the pool (`thread_pool`, "
-        "32 threads) at N = 100, since 1,000 would take ceil(1000/32) = 32 s. "
-        "02's thread-per-request at N = 10,000 runs out of "
-        "file descriptors on this machine "
-        "(each blocking transfer holds three; the hard limit is 20,000): see "
-        "02_threads/README.md.\n\n"
-        "The floor rows (`raw_sockets`, `floor_server`, `floor_both`) swap a library "
-        "for `benchmarks/raw_client.cpp` (one thread, epoll, no HTTP library) or "
-        "`benchmarks/floor_server.cpp` (a delay server built the same way): a row's "
-        "gap to its floor row is what the library adds, and `floor_both`, with no "
-        "library on either side, is what loopback TCP on this machine allows.\n\n"
-        "drivers_bench runs chapter 03's two drivers on answers spread over a second "
-        "(`/delay?ms=500&jitter_ms=1000`, seeded): each wake-up finds a few sockets "
-        "ready among N waiting, the case where `curl_multi_perform`'s walk over every "
-        "transfer costs and `socket_action` does not. With `/delay/1` (models_bench) "
-        "the answers arrive together and the two cost about the same.\n";
-  // The peers first: their lines join models_bench's charts.
+  std::ostringstream intro;
+  intro << "# Results\n\nMeasured by `scripts/benchmark.sh` (release build, Google "
+           "Benchmark, each figure the median of its repetitions). Regenerate with the "
+           "same command; do not edit by hand, except the sections marked as written "
+           "by hand, which it keeps.\n\n"
+           "How to read it: the delay server runs in its own process, so CPU / request "
+           "and client peak RSS are the client's alone. CPU / request at N = 1 is "
+           "mostly fixed start-up cost. Peak RSS restarts from the memory the process "
+           "holds when a run begins, so a run right after a larger one can show some of "
+           "the larger one's leftovers (the pool after 10,000 threads). A row reads "
+           "`skipped` when a request failed, an answer came before its delay, or the "
+           "server never held the requests the model claims to hold at once: its "
+           "figures would mislead. Where a model stops: one at a time (`sequential`) "
+           "at N = 10, since N = 100 would take 100 s a run; the pool (`thread_pool`, "
+           "32 threads) at N = 100, since 1,000 would take ceil(1000/32) = 32 s. "
+           "02's thread-per-request at N = 10,000 runs out of file descriptors on this "
+           "machine (each blocking transfer holds three; the hard limit is 20,000): see "
+           "02_threads/README.md.\n\n"
+           "The floor rows (`raw_sockets`, `floor_server`, `floor_both`) swap a library "
+           "for `benchmarks/raw_client.cpp` (one thread, epoll, no HTTP library) or "
+           "`benchmarks/floor_server.cpp` (a delay server built the same way): a row's "
+           "gap to its floor row is what the library adds, and `floor_both`, with no "
+           "library on either side, is what loopback TCP on this machine allows.\n\n"
+           "The `httplib_*` rows of server_bench (from httplib_bench) put 03's client "
+           "against `benchmarks/peers/httplib_server.cpp`, a delay server on "
+           "cpp-httplib, whose server is a thread pool: `httplib_default_pool` at the "
+           "library's defaults (its pool, and a listen backlog of 5), "
+           "`httplib_pool_of_8` with a pool of 8 and the listen queue raised (the "
+           "waves alone: a request waits for a free thread), `httplib_pool_of_n` with "
+           "a pool of N.\n\n"
+           "drivers_bench runs chapter 03's two drivers on answers spread over a second "
+           "(`/delay?ms=500&jitter_ms=1000`, seeded): each wake-up finds a few sockets "
+           "ready among N waiting, the case where `curl_multi_perform`'s walk over every "
+           "transfer costs and `socket_action` does not. With `/delay/1` (models_bench) "
+           "the answers arrive together and the two cost about the same.\n";
+
+  // The inputs, by section: a suite's own, or the one it joins (section_of).
   std::vector<json> peer_runs;
+  bool have_peers = false;
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<std::pair<std::string, json>>> inputs;
   for (int i = 2; i < argc; ++i) {
-    if (fs::path(argv[i]).extension() == ".jsonl") peer_runs = read_peers(argv[i]);
-  }
-  const auto peer_charts = peer_lines(peer_runs);
-  for (int i = 2; i < argc; ++i) {
-    if (fs::path(argv[i]).extension() == ".jsonl") {
-      peers(md, peer_runs);
+    const fs::path file = argv[i];
+    if (file.extension() == ".jsonl") {
+      peer_runs = read_peers(file);
+      have_peers = true;
+      if (std::find(order.begin(), order.end(), "Peers") == order.end())
+        order.push_back("Peers");
       continue;
     }
-    std::ifstream in{argv[i]};
-    const json results = json::parse(in);
-    const auto& c = results["context"];
-    const std::string suite = fs::path(argv[i]).stem().string();
-    md << "\n## " << suite << "\n\n"
-       << "Run " << c.value("date", "?") << " on `" << c.value("host_name", "?")
-       << "`: " << c.value("num_cpus", 0) << " CPUs at " << c.value("mhz_per_cpu", 0)
-       << " MHz";
-    // What the binary recorded about itself (support.cpp, cpu_bench.cpp).
-    for (const char* key : {"compiler", "libcurl", "libevent", "server"})
-      if (c.contains(key)) md << "; " << key << " " << c[key].get<std::string>();
-    md << ".\n\n";
-    const auto rows = rows_of(results);
+    std::ifstream in{file};
+    const std::string suite = file.stem().string();
+    const std::string section = section_of(suite);
+    if (!inputs.contains(section)) order.push_back(section);
+    auto& runs = inputs[section];  // the section's own suite first
+    runs.emplace(suite == section ? runs.begin() : runs.end(), suite, json::parse(in));
+  }
+  const auto peer_charts = peer_lines(peer_runs);
+
+  std::map<std::string, std::string> generated;  // heading -> its section
+  for (const std::string& section : order) {
+    std::ostringstream md;
+    md << "## " << section << "\n\n";
+    if (section == "Peers") {
+      peers(md, peer_runs);
+      generated[section] = trimmed(md.str());
+      continue;
+    }
+    std::vector<row> rows;
+    for (const auto& [suite, results] : inputs[section]) {
+      const json& first = inputs[section].front().second["context"];
+      machine_line(md, results, suite == section ? "" : "`" + suite + "`: ",
+                   &results == &inputs[section].front().second ? json::object() : first);
+      for (auto& r : rows_of(results)) rows.push_back(std::move(r));
+    }
     if (is_cpu_suite(rows)) {  // no N to plot against: the table says it all
       cpu_table(md, rows);
+      generated[section] = trimmed(md.str());
       continue;
     }
     table(md, rows);
@@ -282,16 +349,38 @@ int main(int argc, char** argv) {
     const char* y_labels[] = {"wall time (s)", "client CPU per request (µs)",
                               "client peak RSS (MiB)"};
     for (std::size_t k = 0; k < std::size(charts); ++k) {
-      const std::string file = "charts/" + suite + "_" + charts[k].first + ".svg";
+      const std::string file = "charts/" + section + "_" + charts[k].first + ".svg";
       auto lines_k = charts[k].second;
-      if (suite == "models_bench") {  // every model beside the peers
+      if (section == "models_bench" && have_peers) {  // every model beside the peers
         lines_k.insert(lines_k.end(), peer_charts[k].begin(), peer_charts[k].end());
       }
       std::ofstream{out_dir / file} << inflight::bench::log_log_chart(
-          suite + ": " + y_labels[k] + " vs N", "N (requests)", y_labels[k], lines_k);
+          section + ": " + y_labels[k] + " vs N", "N (requests)", y_labels[k], lines_k);
       md << "\n![" << y_labels[k] << "](" << file << ")\n";
     }
+    generated[section] = trimmed(md.str());
   }
+
+  // The sections of the page as it was: each replaced when regenerated, kept
+  // when not; new sections after them; the ones written by hand last.
+  page old;
+  if (std::ifstream in{out_dir / "results.md"}; in) old = split_page(in);
+  std::ostringstream md;
+  md << trimmed(intro.str());
+  std::vector<std::string> hand;
+  for (const auto& [heading, text] : old.sections) {
+    if (by_hand(text)) {
+      hand.push_back(text);
+    } else {
+      const auto found = generated.find(heading);
+      md << "\n" << (found == generated.end() ? text : found->second);
+      if (found != generated.end()) generated.erase(found);
+    }
+  }
+  for (const std::string& section : order)
+    if (generated.contains(section)) md << "\n" << generated[section];
+  for (const std::string& text : hand) md << "\n" << text;
+  std::ofstream{out_dir / "results.md"} << md.str();
   std::cout << "wrote " << (out_dir / "results.md").string() << "\n";
   return 0;
 }

@@ -34,7 +34,7 @@ void floor_both(benchmark::State& state) {
   measure_raw(state, shared_floor_server(), {n, delay_s, n});
 }
 
-INFLIGHT_BENCHMARK(events_engine)->Arg(10)->Arg(1000)->Arg(10000);
+INFLIGHT_BENCHMARK(events_engine)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 INFLIGHT_BENCHMARK(threads_engine)->Arg(10)->Arg(100)->Arg(1000);
 INFLIGHT_BENCHMARK(floor_server)->Arg(10)->Arg(1000)->Arg(10000);
 INFLIGHT_BENCHMARK(floor_both)->Arg(10)->Arg(1000)->Arg(10000);

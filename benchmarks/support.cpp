@@ -32,6 +32,13 @@ long status_value(const std::string& path, const std::string& key) {
   return 0;
 }
 
+// The 1-minute load average, so the report can say how busy the machine was.
+double load_average() {
+  double one_minute = -1;
+  std::ifstream{"/proc/loadavg"} >> one_minute;
+  return one_minute;
+}
+
 // Writing 5 to clear_refs resets VmHWM, the kernel's peak-RSS mark (Linux 4.0+),
 // so each run reports its own peak rather than the largest run's so far.
 void reset_hwm(const std::string& clear_refs) {
@@ -44,7 +51,9 @@ const bool context_recorded = [] {
   benchmark::AddCustomContext("libcurl", curl_version_info(CURLVERSION_NOW)->version);
   benchmark::AddCustomContext("libevent", event_get_version());
   benchmark::AddCustomContext(
-      "server", "in its own process: mock_server, or floor_server (floor rows)");
+      "server",
+      "in its own process: mock_server, floor_server (floor rows) or "
+      "httplib_server (httplib rows)");
   return true;
 }();
 
@@ -143,11 +152,15 @@ void measure(benchmark::State& state, server_process& server, const workload& wo
     const double cpu_s = harness::process_cpu_s() - cpu_before;
     const auto stats = harness::read_server_stats(server.url());
     std::set<long> threads;
-    std::size_t failed = 0;
+    std::size_t failed = 0, early = 0;
     std::string first_error;
     for (const auto& r : records) {
       threads.insert(r.thread);
       if (!r.ok() && failed++ == 0) first_error = r.error;
+      // An answer to /delay/S before S seconds is a wrong answer (a server
+      // that did not wait); 1 ms of slack for the clocks' rounding.
+      if (r.ok() && work.path.empty() && r.end_s - r.start_s < work.delay_s - 0.001)
+        ++early;
     }
     const auto count = [&stats](const char* name) {
       return stats ? harness::stats_count(*stats, name).value_or(-1) : std::int64_t{-1};
@@ -165,11 +178,15 @@ void measure(benchmark::State& state, server_process& server, const workload& wo
         stats ? (*stats)["queue_ms"]["p99"].get<double>() : -1;
     const auto connections = count("connections_opened");
     state.counters["connections"] = static_cast<double>(connections);
+    state.counters["load_avg"] = load_average();
     state.ResumeTiming();
 
     std::string skipped;
     if (failed > 0) {
       skipped = std::to_string(failed) + " requests failed; first: " + first_error;
+    } else if (early > 0) {
+      skipped = std::to_string(early) + " answers came before the delay: the server " +
+                "did not wait";
     } else if (work.one_connection && connections != 1) {
       skipped = "HTTP/2 over " + std::to_string(connections) +
                 " connections, not one: the run fell back";

@@ -76,10 +76,11 @@ struct workload {
 
 // Runs `fetch` once per benchmark iteration and sets the counters:
 // requests_per_s, cpu_per_request_us, peak_rss_kb (client), server_rss_kb,
-// threads, server_peak, queue_p99_ms, connections (the server's count). A run
-// with a failed request, a server peak below `expected_peak`, or (HTTP/2) more
-// than one connection is marked skipped: counter `skipped` = 1 and the reason
-// in its label, which the report shows in place of its figures.
+// threads, server_peak, queue_p99_ms, connections (the server's count),
+// load_avg (the machine's, after the run). A run with a failed request, an
+// answer to /delay/S sooner than S, a server peak below `expected_peak`, or
+// (HTTP/2) more than one connection is marked skipped: counter `skipped` = 1
+// and the reason in its label, which the report shows in place of its figures.
 void measure(benchmark::State& state, server_process& server, const workload& work,
              const fetch_function& fetch);
 

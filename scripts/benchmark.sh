@@ -1,23 +1,37 @@
 #!/usr/bin/env bash
 # Sets up, builds (release) and runs the benchmark suites, then writes
-# docs/results.md and docs/charts/*.svg from their JSON. Takes ~10 minutes.
-#   scripts/benchmark.sh                 every suite, 3 repetitions
-#   scripts/benchmark.sh models_bench    one suite (the others keep their last results)
-# Run it on an otherwise idle machine: the figures are wall times.
+# docs/results.md and docs/charts/*.svg from their JSON. Takes ~15 minutes.
+#   scripts/benchmark.sh                 every suite and the peers, 3 repetitions
+#   scripts/benchmark.sh server_bench httplib_bench
+#                                        those suites only (peers: the peers only);
+#                                        the rest of results.md keeps its last results
+# Run it on an otherwise idle machine: the figures are wall times (each suite's
+# line in results.md gives the load average its runs saw).
 # The Python and Node peers run when their runtimes are installed
 # (scripts/setup.sh --peers), and are skipped with a note when not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+all_suites=(server_bench httplib_bench models_bench drivers_bench cpu_bench)
+suites=()
+run_peers=0
+[[ $# -gt 0 ]] || { suites=("${all_suites[@]}"); run_peers=1; }
+for name in "$@"; do
+  case " ${all_suites[*]} peers " in
+    *" $name "*) ;;
+    *) echo "usage: scripts/benchmark.sh [${all_suites[*]// /|}|peers]..." >&2
+       exit 2 ;;
+  esac
+  if [[ $name == peers ]]; then run_peers=1; else suites+=("$name"); fi
+done
+
 scripts/setup.sh
 cmake --preset release >/dev/null
-cmake --build --preset release
+# Only what this run needs: the suites, the report, and the server the peers use.
+cmake --build --preset release --target report mock_server "${suites[@]}"
 
 out=build/release/bench
 mkdir -p "$out"
-rm -f "$out"/*.jsonl
-suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=(server_bench models_bench drivers_bench cpu_bench)
 for suite in "${suites[@]}"; do
   # A suite not run this time keeps its last JSON, so the report stays whole.
   rm -f "$out/$suite.json"
@@ -29,8 +43,14 @@ done
 # Peers: the original lesson's programs against the same server, same workload,
 # up to N = 10,000 like the C++ models (a socket each: as many descriptors as
 # the hard limit allows, which the chapters raise for themselves).
-ulimit -n "$(ulimit -Hn)"
 peers="$out/peers.jsonl"
+if [[ $run_peers == 0 ]]; then
+  # shellcheck disable=SC2046 # the JSON files at hand, none with a space
+  build/release/bin/report docs $(ls "$out"/*.json "$peers" 2>/dev/null)
+  exit 0
+fi
+rm -f "$peers"
+ulimit -n "$(ulimit -Hn)"
 build/release/bin/mock_server --port 0 --quiet > "$out/server.txt" &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT
@@ -72,4 +92,5 @@ for n in 10 100 1000 10000; do
   fi
 done
 
-build/release/bin/report docs "$out"/*.json "$peers"
+# shellcheck disable=SC2046
+build/release/bin/report docs $(ls "$out"/*.json "$peers" 2>/dev/null)

@@ -24,11 +24,12 @@ debian_packages=(
   clang-format                          # the format check CI runs
   clang                                 # the clang preset, and mock_server's fuzzer
   libclang-rt-dev                       # the fuzzer's libFuzzer
+  libcpp-httplib-dev                    # the peer server of the benchmarks
+                                        # (Debian 12: 0.11, Debian 13: 0.18)
 )
 for option in "$@"; do
   case "$option" in
-    --peers) debian_packages+=(python3-requests python3-aiohttp nodejs nghttp2-client
-                               libcpp-httplib-dev) ;;
+    --peers) debian_packages+=(python3-requests python3-aiohttp nodejs nghttp2-client) ;;
     # A font, so that the screenshot's text is text (Chromium itself only
     # recommends one).
     --browser) debian_packages+=(chromium chromium-driver python3-selenium
