@@ -25,6 +25,19 @@ cmake_dependent_option(INFLIGHT_EXTRAS
                        "Build the tour, the benchmarks, the docs' tools and the non-chapter tests"
                        ON "NOT INFLIGHT_EXERCISES" OFF)
 
+# An edit rebuilds only its chapter. In the exercises build each lesson
+# library is a shared library, and no target relinks because a shared library
+# it links has changed (CMAKE_LINK_DEPENDS_NO_SHARED): an edit to
+# 01_sync/exercise/sync.cpp recompiles that file and relinks libinflight_ch01.so
+# alone, and chapters 02 to 05 load the new one when their tests run. With
+# static libraries every later chapter's executable and test would relink. An
+# edited header still recompiles every file that includes it. The static
+# libraries beneath (harness, server) go into the shared ones, hence -fPIC.
+if(INFLIGHT_EXERCISES)
+  set(CMAKE_POSITION_INDEPENDENT_CODE ON)
+  set(CMAKE_LINK_DEPENDS_NO_SHARED ON)
+endif()
+
 # Each starter is generated from its solution by cmake/exercise_starter.cpp,
 # which keeps the starter's opening comment, #include lines and TODO regions
 # and takes every other line from the solution. Outside the exercises build,
@@ -106,7 +119,7 @@ function(inflight_lesson_library name)
   endforeach()
 
   if(INFLIGHT_EXERCISES)
-    add_library(${name} ${learner})
+    add_library(${name} SHARED ${learner})
     if(lesson_HEADERS)
       target_compile_options(${name} PUBLIC "-iquote${shadow}")
     endif()
