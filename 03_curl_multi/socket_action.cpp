@@ -76,12 +76,16 @@ void socket_action_hook::timeout_if_due() {
   act(CURL_SOCKET_TIMEOUT, 0);
 }
 
+// [snippet:act]
+// fd with what it is ready for (CURL_CSELECT_IN/OUT/ERR), or
+// CURL_SOCKET_TIMEOUT when curl's timer is due: curl does that socket's work.
 void socket_action_hook::act(curl_socket_t fd, int flags) {
   int running = 0;
   const CURLMcode code = curl_multi_socket_action(multi_, fd, flags, &running);
   rethrow_if_failed();  // a callback's own exception says more than curl's code
   check(code, "curl_multi_socket_action");
 }
+// [/snippet]
 
 void socket_action_hook::rethrow_if_failed() {
   if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));

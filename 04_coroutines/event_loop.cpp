@@ -92,15 +92,18 @@ void event_loop::turn(std::coroutine_handle<> main) {
 
 void event_loop::wait_for_events() {
   if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
-  if (transfers_ == 0 && timers_.empty() && posts_expected_ == 0) {
+  if (transfers_ == 0 && timers_.empty() && posts_expected_ == 0 && watched_.empty()) {
     // asyncio would hang here; we say why instead.
     throw std::logic_error(
         "event loop: the main task waits, but nothing it could be "
-        "waiting for is pending (no transfer, timer or worker)");
+        "waiting for is pending (no transfer, timer, worker or watched descriptor)");
   }
   for (const ch03::readiness_event& e : readiness_->wait(wait_ms())) {
     if (e.fd == wake_.fd) {
       take_posted();
+    } else if (const auto found = watched_.find(e.fd); found != watched_.end()) {
+      const std::function<void()> ready = found->second;  // it may forget(fd)
+      ready();
     } else {
       curl_.socket_ready(e);  // curl reads, writes or fails that socket
     }
@@ -110,6 +113,15 @@ void event_loop::wait_for_events() {
   fire_due_timers();
 }
 // [/snippet]
+
+void event_loop::watch(int fd, bool read, bool write, std::function<void()> ready) {
+  readiness_->watch(fd, read, write);
+  watched_[fd] = std::move(ready);
+}
+
+void event_loop::forget(int fd) {
+  if (watched_.erase(fd) != 0) readiness_->forget(fd);
+}
 
 int event_loop::wait_ms() const {
   std::optional<steady::time_point> next = curl_.deadline();

@@ -149,6 +149,13 @@ class event_loop {
   void multiplex(std::size_t streams);
   void stop_multiplexing();
 
+  // A descriptor another library hands over (a database client's socket):
+  // `ready` runs on the loop thread whenever `fd` is readable (or writable,
+  // if `write`), until forget(fd). Watching it again changes what is watched.
+  // While any is watched the loop has something to wait for.
+  void watch(int fd, bool read, bool write, std::function<void()> ready);
+  void forget(int fd);
+
  private:
   // Closes a descriptor once: the eventfd is not leaked if the constructor
   // throws after making it.
@@ -182,6 +189,7 @@ class event_loop {
   std::size_t transfers_ = 0;
   std::vector<pending_transfer*> ended_;  // harvest(): read off curl at once
   std::size_t posts_expected_ = 0;
+  std::map<int, std::function<void()>> watched_;  // watch(): not curl's sockets
   std::exception_ptr failure_;  // from a call that could not throw: see remove_transfer
   bool broken_ = false;         // the loop threw: it runs no more
   std::atomic<bool> running_ = false;  // inside run(), on whichever thread

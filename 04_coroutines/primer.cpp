@@ -61,7 +61,7 @@ struct sleep_for {
 // task<T>: a coroutine returning T. Lazy: nothing runs until start() or
 // co_await. When it ends, it resumes whoever awaits it, if anyone does yet.
 template <typename T>
-class task {
+class [[nodiscard]] task {
  public:
   struct promise_type;
   using handle = std::coroutine_handle<promise_type>;
@@ -94,7 +94,10 @@ class task {
     if (frame_) frame_.destroy();  // the task owns its frame
   }
 
-  void start() {  // asyncio.create_task: runs now, until its first wait
+  // asyncio.create_task: runs now, until its first wait. `&`: only a named
+  // task starts. A temporary's frame would be destroyed at the statement's end
+  // while the loop still holds its handle (a use after free): no compile.
+  void start() & {
     started_ = true;
     frame_.resume();
   }

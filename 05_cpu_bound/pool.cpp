@@ -11,13 +11,13 @@
 
 namespace inflight::ch05 {
 
+// [exercise:run_on_pool]
 way_result run_on_pool(const work_spec& spec, std::size_t threads) {
   way_result result;
   result.way = "pool";
   result.model = "a fixed pool of " + std::to_string(threads) + " threads";
   const harness::run_clock clock;
   // [snippet:pool]
-  // [exercise:run_on_pool]
   ch02::fixed_pool pool{threads};
   std::vector<std::future<task_result>> futures;
   for (std::size_t i = 0; i < spec.tasks; ++i) {
@@ -27,10 +27,10 @@ way_result run_on_pool(const work_spec& spec, std::size_t threads) {
         pool.submit([i, &spec, &clock] { return run_task(i, spec.steps, clock); }));
   }
   for (auto& future : futures) result.tasks.push_back(future.get());  // in order
-  // [/exercise]
   // [/snippet]
   stop_clock(result, clock);
   return result;
 }
+// [/exercise]
 
 }  // namespace inflight::ch05

@@ -25,6 +25,32 @@ cmake_dependent_option(INFLIGHT_EXTRAS
                        "Build the tour, the benchmarks, the docs' tools and the non-chapter tests"
                        ON "NOT INFLIGHT_EXERCISES" OFF)
 
+# An edit rebuilds only its chapter. In the exercises build each lesson
+# library is a shared library, and no target relinks because a shared library
+# it links has changed (CMAKE_LINK_DEPENDS_NO_SHARED): an edit to
+# 01_sync/exercise/sync.cpp recompiles that file and relinks libinflight_ch01.so
+# alone, and chapters 02 to 05 load the new one when their tests run. With
+# static libraries every later chapter's executable and test would relink. An
+# edited header still recompiles every file that includes it. The static
+# libraries beneath (harness, server) go into the shared ones, hence -fPIC.
+if(INFLIGHT_EXERCISES)
+  set(CMAKE_POSITION_INDEPENDENT_CODE ON)
+  set(CMAKE_LINK_DEPENDS_NO_SHARED ON)
+endif()
+
+# Each starter is generated from its solution by cmake/exercise_starter.cpp,
+# which keeps the starter's opening comment, #include lines and TODO regions
+# and takes every other line from the solution. Outside the exercises build,
+# one ch<NN> test per starter fails when it has drifted, and
+#   cmake --build --preset dev --target exercise_starters
+# rewrites them all from their solutions. The exercises build leaves both out:
+# there the starters hold the learner's code.
+if(NOT INFLIGHT_EXERCISES)
+  add_executable(exercise_starter "${CMAKE_CURRENT_LIST_DIR}/exercise_starter.cpp")
+  target_link_libraries(exercise_starter PRIVATE inflight_options)
+  add_custom_target(exercise_starters)
+endif()
+
 # inflight_lesson_library(<name> <source>... [HEADERS <header>...])
 # Defines the chapter's lesson library <name> from <source>..., each replaced
 # by exercise/<source> when that file exists and INFLIGHT_EXERCISES is ON.
@@ -61,8 +87,10 @@ function(inflight_lesson_library name)
   set(solution ${lesson_UNPARSED_ARGUMENTS})
   set(starters "")
   set(learner "")
+  set(generated ${lesson_HEADERS})  # every file with a starter
   foreach(source IN LISTS solution)
     if(EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/exercise/${source}")
+      list(APPEND generated "${source}")
       list(APPEND starters "exercise/${source}")
       list(APPEND learner "exercise/${source}")
     else()
@@ -91,7 +119,7 @@ function(inflight_lesson_library name)
   endforeach()
 
   if(INFLIGHT_EXERCISES)
-    add_library(${name} ${learner})
+    add_library(${name} SHARED ${learner})
     if(lesson_HEADERS)
       target_compile_options(${name} PUBLIC "-iquote${shadow}")
     endif()
@@ -107,6 +135,21 @@ function(inflight_lesson_library name)
 ${includes}")
       list(APPEND starters "${check}")
     endif()
+    # Each starter is its solution with its TODO regions (exercise_starter).
+    string(SUBSTRING "${chapter}" 0 2 number)
+    set(fix "")
+    foreach(file IN LISTS generated)
+      set(pair "${CMAKE_CURRENT_SOURCE_DIR}/${file}" "${CMAKE_CURRENT_SOURCE_DIR}/exercise/${file}")
+      add_test(NAME ch${number}.starter_${file}_is_its_solution_with_todos
+               COMMAND exercise_starter ${pair})
+      set_tests_properties(ch${number}.starter_${file}_is_its_solution_with_todos
+                           PROPERTIES LABELS ch${number})
+      list(APPEND fix COMMAND exercise_starter ${pair} --fix)
+    endforeach()
+    add_custom_target(${name}_starters ${fix}
+                      COMMENT "Regenerating ${chapter}'s starters from its solutions" VERBATIM)
+    add_dependencies(exercise_starters ${name}_starters)
+
     # Compiled, never linked: the starters get the lesson library's include
     # paths, warnings and sanitizer flags through its usage requirements.
     add_library(${name}_exercise OBJECT ${starters})

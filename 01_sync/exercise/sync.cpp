@@ -1,6 +1,8 @@
 // Exercise 01: write the blocking loop, reusing one easy handle across it.
 // A copy of 01_sync/sync.cpp with fetch_all left for you; fetch_one, the one
 // blocking request, is given. The solution is ../sync.cpp: try first.
+// Your code goes between the // [todo:...] and // [/todo] lines; every other
+// line is the solution's (cmake/exercise_starter.cpp makes this file from it).
 // Hard mode: delete the TODO comments and work from the contract in the
 // chapter README's Exercises section and the tests alone.
 //
@@ -33,6 +35,7 @@ harness::request_record fetch_one(CURL* easy, std::size_t index, const std::stri
   return harness::end_transfer(easy, t, result, clock);
 }
 
+// [todo:fetch_all]
 std::vector<harness::request_record> fetch_all(
     [[maybe_unused]] const std::vector<std::string>& urls,
     [[maybe_unused]] handle_policy policy, [[maybe_unused]] double timeout_s,
@@ -58,6 +61,7 @@ std::vector<harness::request_record> fetch_all(
       "exercise 01: fetch_all() is yours to write: see the TODO in "
       "01_sync/exercise/sync.cpp");
 }
+// [/todo]
 
 std::string model_name(handle_policy policy) {
   return policy == handle_policy::reuse ? "sequential, one reused easy handle"

@@ -2,6 +2,8 @@
 // with its three functions left for you; the class, and submit (step 1d), are
 // in fixed_pool.hpp beside this file. The solution is ../fixed_pool.cpp: try
 // first.
+// Your code goes between the // [todo:...] and // [/todo] lines; every other
+// line is the solution's (cmake/exercise_starter.cpp makes this file from it).
 // Hard mode: delete the TODO comments and work from the contract in the
 // chapter README's Exercises section and the tests alone.
 //
@@ -15,6 +17,7 @@
 
 namespace inflight::ch02 {
 
+// [todo:pool_constructor]
 fixed_pool::fixed_pool([[maybe_unused]] std::size_t workers) {
   // TODO(exercise 02, step 1a): start `workers` threads, each running
   // work(stop) until it is asked to stop:
@@ -26,7 +29,9 @@ fixed_pool::fixed_pool([[maybe_unused]] std::size_t workers) {
       "exercise 02: the fixed_pool constructor is yours to write: see the TODO in "
       "02_threads/exercise/fixed_pool.cpp");
 }
+// [/todo]
 
+// [todo:enqueue]
 void fixed_pool::enqueue([[maybe_unused]] std::function<void()> job) {
   // TODO(exercise 02, step 1b): push `job` onto queue_ while holding mutex_,
   // then wake one worker: queued_.notify_one(), after unlocking, so that the
@@ -35,7 +40,9 @@ void fixed_pool::enqueue([[maybe_unused]] std::function<void()> job) {
       "exercise 02: fixed_pool::enqueue() is yours to write: see the TODO in "
       "02_threads/exercise/fixed_pool.cpp");
 }
+// [/todo]
 
+// [todo:work]
 void fixed_pool::work([[maybe_unused]] const std::stop_token& stop) {
   // TODO(exercise 02, step 1c): the worker's loop. Repeat:
   //   - lock mutex_ and sleep on queued_ until the queue has a job or stop is
@@ -54,5 +61,6 @@ void fixed_pool::work([[maybe_unused]] const std::stop_token& stop) {
       stderr);
   std::abort();
 }
+// [/todo]
 
 }  // namespace inflight::ch02

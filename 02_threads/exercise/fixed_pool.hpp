@@ -1,6 +1,8 @@
 // Exercise 02: the fixed pool's interface, a copy of 02_threads/fixed_pool.hpp
 // with submit left for you (step 1d); the rest of step 1 is in fixed_pool.cpp
 // beside this file. The solution is ../fixed_pool.hpp: try first.
+// Your code goes between the // [todo:...] and // [/todo] lines; every other
+// line is the solution's (cmake/exercise_starter.cpp makes this file from it).
 // Hard mode: delete the TODO comments and work from the contract in the
 // chapter README's Exercises section and the tests alone.
 //
@@ -55,6 +57,7 @@ class fixed_pool {
   std::vector<std::jthread> workers_;
 };
 
+// [todo:submit]
 template <typename F>
 std::future<std::invoke_result_t<F&>> fixed_pool::submit([[maybe_unused]] F fn) {
   // TODO(exercise 02, step 1d): turn `fn` into a job for enqueue, and hand
@@ -69,5 +72,6 @@ std::future<std::invoke_result_t<F&>> fixed_pool::submit([[maybe_unused]] F fn) 
       "exercise 02: fixed_pool::submit() is yours to write: see the TODO in "
       "02_threads/exercise/fixed_pool.hpp");
 }
+// [/todo]
 
 }  // namespace inflight::ch02

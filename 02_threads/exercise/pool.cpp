@@ -3,6 +3,8 @@
 // (step 2); the pool itself is step 1, in fixed_pool.cpp and fixed_pool.hpp
 // beside this file. The solutions are ../pool.cpp, ../fixed_pool.cpp and
 // ../fixed_pool.hpp: try first.
+// Your code goes between the // [todo:...] and // [/todo] lines; every other
+// line is the solution's (cmake/exercise_starter.cpp makes this file from it).
 // Hard mode: delete the TODO comments and work from the contract in the
 // chapter README's Exercises section and the tests alone.
 //
@@ -10,6 +12,7 @@
 //   cmake --preset exercises && cmake --build --preset exercises
 //   ctest --preset exercises -L ch02
 // You are done when every ch02 test passes.
+#include <exception>
 #include <stdexcept>
 
 #include "01_sync/sync.hpp"
@@ -19,6 +22,7 @@
 
 namespace inflight::ch02 {
 
+// [todo:fetch_all_pool]
 std::vector<harness::request_record> fetch_all_pool(
     [[maybe_unused]] const std::vector<std::string>& urls,
     [[maybe_unused]] std::size_t workers, [[maybe_unused]] double timeout_s,
@@ -43,5 +47,6 @@ std::vector<harness::request_record> fetch_all_pool(
       "exercise 02: fetch_all_pool() is yours to write: see the TODO in "
       "02_threads/exercise/pool.cpp");
 }
+// [/todo]
 
 }  // namespace inflight::ch02

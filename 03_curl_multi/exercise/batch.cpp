@@ -3,6 +3,8 @@
 // transfer (add_next) and the bookkeeping are given. Both drivers
 // (poll_driver.cpp, socket_driver.cpp) call start() once and harvest() after
 // every wake-up. The solution is ../batch.cpp: try first.
+// Your code goes between the // [todo:...] and // [/todo] lines; every other
+// line is the solution's (cmake/exercise_starter.cpp makes this file from it).
 // Hard mode: delete the TODO comments and work from the contract in the
 // chapter README's Exercises section and the tests alone.
 //
@@ -47,6 +49,7 @@ transfer_batch::~transfer_batch() {
     if (s->easy) curl_multi_remove_handle(multi_, s->easy.get());
 }
 
+// [todo:start]
 void transfer_batch::start() {
   // TODO(exercise 03, step 1): add the first transfers, calling add_next()
   // once for each: all of them when how_.max_in_flight is empty, otherwise
@@ -58,6 +61,7 @@ void transfer_batch::start() {
       "exercise 03: start() is yours to write: see the TODO in "
       "03_curl_multi/exercise/batch.cpp");
 }
+// [/todo]
 
 void transfer_batch::add_next() {
   // A URL that cannot even start (curl refuses it or an option) is one
@@ -84,6 +88,7 @@ void transfer_batch::add_next() {
   }
 }
 
+// [todo:harvest]
 void transfer_batch::harvest() {
   // TODO(exercise 03, step 2): read every finished transfer off the multi
   // handle. Loop while `curl_multi_info_read(multi_, &queued)` returns a
@@ -109,6 +114,7 @@ void transfer_batch::harvest() {
       "exercise 03: harvest() is yours to write: see the TODO in "
       "03_curl_multi/exercise/batch.cpp");
 }
+// [/todo]
 
 std::vector<harness::request_record> transfer_batch::take_records() {
   return std::move(records_);

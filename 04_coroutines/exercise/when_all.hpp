@@ -2,6 +2,8 @@
 // when_all_settled and the two pieces it starts its tasks with (settle,
 // start_all) left for you; the counter, the runner coroutine and when_all are
 // given. The solution is ../when_all.hpp: try first.
+// Your code goes between the // [todo:...] and // [/todo] lines; every other
+// line is the solution's (cmake/exercise_starter.cpp makes this file from it).
 // Hard mode: delete the TODO comments and work from the contract in the
 // chapter README's Exercises section and the tests alone.
 //
@@ -108,6 +110,7 @@ class runner {
   std::coroutine_handle<promise_type> frame_;
 };
 
+// [todo:settle]
 template <typename T>
 runner settle([[maybe_unused]] task<T> work, [[maybe_unused]] outcome<T>& slot) {
   // TODO(exercise 04, step 2): run `work` to its end and keep what it left in
@@ -125,6 +128,7 @@ runner settle([[maybe_unused]] task<T> work, [[maybe_unused]] outcome<T>& slot) 
       "exercise 04: settle() is yours to write: see the TODO in "
       "04_coroutines/exercise/when_all.hpp");
 }
+// [/todo]
 
 // co_await start_all{...}: starts every runner, then suspends the parent
 // unless they all ended already.
@@ -132,6 +136,7 @@ struct start_all {
   std::vector<runner>& runners;
   join_counter& join;
   bool await_ready() const noexcept { return runners.empty(); }
+  // [todo:start_all]
   bool await_suspend([[maybe_unused]] std::coroutine_handle<> parent) {
     // TODO(exercise 04, step 3): `parent` is the coroutine that awaits us,
     // when_all_settled; it is suspended now, and stays so if we return true.
@@ -151,11 +156,13 @@ struct start_all {
         "exercise 04: start_all::await_suspend() is yours to write: see the TODO "
         "in 04_coroutines/exercise/when_all.hpp");
   }
+  // [/todo]
   void await_resume() const noexcept {}
 };
 
 }  // namespace detail
 
+// [todo:when_all_settled]
 template <typename T>
 task<std::vector<outcome<T>>> when_all_settled(
     [[maybe_unused]] std::vector<task<T>> tasks) {
@@ -187,6 +194,7 @@ task<std::vector<outcome<T>>> when_all_settled(
       "exercise 04: when_all_settled() is yours to write: see the TODO in "
       "04_coroutines/exercise/when_all.hpp");
 }
+// [/todo]
 
 // Unlike asyncio.gather, an exception waits for the other tasks to end:
 // when it reaches the caller, nothing the call started is still running.

@@ -5,6 +5,8 @@
 // ends; offloaded to chapter 02's pool and co_awaited, it waits like a
 // transfer and the loop stays free. Step 1 is in pool.cpp beside this file.
 // The solution is ../mixed.cpp: try first.
+// Your code goes between the // [todo:...] and // [/todo] lines; every other
+// line is the solution's (cmake/exercise_starter.cpp makes this file from it).
 // Hard mode: delete the TODO comments and work from the contract in the
 // chapter README's Exercises section and the tests alone.
 //
@@ -42,6 +44,7 @@ task<request_record> cpu_job(ch04::event_loop& loop, ch02::fixed_pool* pool,
                              std::size_t row) {
   co_await loop.sleep_for(cpu_starts_after);
   const harness::run_clock& clock = loop.clock();
+  // [todo:offload]
   if (pool == nullptr) {
     out = run_task(index, steps, clock);  // nothing else on this thread runs now
   } else {
@@ -69,6 +72,7 @@ task<request_record> cpu_job(ch04::event_loop& loop, ch02::fixed_pool* pool,
         "exercise 05: offloading cpu_job() to the pool is yours to write: see the "
         "TODO in 05_cpu_bound/exercise/mixed.cpp");
   }
+  // [/todo]
   co_return as_record(out, row);
 }
 

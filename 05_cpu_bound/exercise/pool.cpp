@@ -4,6 +4,8 @@
 // you wrote in exercise 02. Step 2, the same pool used from the event loop, is
 // in mixed.cpp beside this file. The solutions are ../pool.cpp and
 // ../mixed.cpp: try first.
+// Your code goes between the // [todo:...] and // [/todo] lines; every other
+// line is the solution's (cmake/exercise_starter.cpp makes this file from it).
 // Hard mode: delete the TODO comments and work from the contract in the
 // chapter README's Exercises section and the tests alone.
 //
@@ -22,6 +24,7 @@
 
 namespace inflight::ch05 {
 
+// [todo:run_on_pool]
 way_result run_on_pool([[maybe_unused]] const work_spec& spec, std::size_t threads) {
   way_result result;
   result.way = "pool";
@@ -49,5 +52,6 @@ way_result run_on_pool([[maybe_unused]] const work_spec& spec, std::size_t threa
   stop_clock(result, clock);
   return result;
 }
+// [/todo]
 
 }  // namespace inflight::ch05
