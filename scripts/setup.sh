@@ -18,6 +18,7 @@ debian_packages=(
   libcurl4-openssl-dev                  # the HTTP client every chapter uses
   libevent-dev                          # the events engine of mock_server
   libnghttp2-dev                        # mock_server's HTTP/2 (h2c)
+  libpq-dev                             # 04's database case: libpq, non-blocking
   nlohmann-json3-dev                    # JSON: --json output, /stats, traces
   libgtest-dev libgmock-dev             # tests
   libbenchmark-dev                      # benchmarks
