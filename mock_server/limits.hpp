@@ -1,8 +1,9 @@
 // The limits every engine of the bundled server enforces, in one place, so that
-// both engines refuse the same requests the same way (mock_server/README.md,
-// "Limits", says how each engine enforces each one). The defaults are sized for
-// the tutorial: 10,000 requests in flight on loopback, and no single client able
-// to take the memory, the descriptors or the time of the others.
+// both engines refuse the same requests the same way (mock_server/DETAILS.md,
+// "Limits, engine by engine", says how each engine enforces each one). The
+// defaults are sized for the tutorial: 10,000 requests in flight on loopback,
+// and no single client able to take the memory, the descriptors or the time of
+// the others.
 #pragma once
 
 #include <chrono>

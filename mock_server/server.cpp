@@ -2,23 +2,12 @@
 
 #include <sys/resource.h>
 
-#include <cerrno>
-#include <cstring>
-
 #include "mock_server/core/engine.hpp"
 
 namespace inflight::mock {
 
 std::string to_string(engine_kind kind) {
   return kind == engine_kind::threads ? "threads" : "events";
-}
-
-std::string listen_error(const server_options& options, int error) {
-  std::string cause = error == EADDRINUSE
-                          ? "port " + std::to_string(options.port) + " is already in use"
-                          : std::strerror(error);
-  return "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
-         cause;
 }
 
 namespace {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "mock_server/server.hpp"
+#include "mock_server/testing/suite.hpp"
 #include "mock_server/testing/test_client.hpp"
 
 namespace {
@@ -47,9 +48,8 @@ class server_test : public ::testing::TestWithParam<engine_kind> {
   std::unique_ptr<server> server_;
 };
 
-INSTANTIATE_TEST_SUITE_P(engines, server_test,
-                         ::testing::Values(engine_kind::threads, engine_kind::events),
-                         [](const auto& info) { return to_string(info.param); });
+INSTANTIATE_TEST_SUITE_P(engines, server_test, client::both_engines(),
+                         client::engine_name);
 
 TEST_P(server_test, url_names_the_loopback_port) {
   EXPECT_GT(server_->port(), 0);
@@ -71,8 +71,8 @@ TEST_P(server_test, delay_in_the_path_waits_that_long) {
 }
 
 // Never early, not by a millisecond: the chapters' tests assert a wall time of
-// at least the delay. (The events engine answered up to 5 ms early on
-// libevent's coarse clock.)
+// at least the delay. (On libevent's coarse clock a timer could end a tick
+// early: the events engine asks for the precise one.)
 TEST_P(server_test, no_answer_comes_before_its_delay) {
   // 100 clients at once, each timed from its request's last byte sent to its
   // answer's arrival, on a connection already open: nothing of the client's

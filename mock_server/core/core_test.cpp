@@ -1,12 +1,12 @@
 // The request-handling core on its own, without an engine: what it keeps per
-// client stays bounded.
+// client stays bounded, and what it tells the addresses past the client table.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "mock_server/core/routes.hpp"
 #include "mock_server/core/stats.hpp"
-#include "mock_server/http1/http_head.hpp"
+#include "mock_server/room/clients.hpp"
 
 namespace {
 
@@ -66,29 +66,40 @@ TEST(plan, builds_no_body_for_head_nor_for_drip) {
 
 namespace {
 
-using inflight::mock::head_result;
-using inflight::mock::parse_head;
+using inflight::mock::client_table;
+constexpr auto npos = std::string::npos;
 
-// RFC 9110 7.6.1: Connection is a list of case-insensitive tokens. RFC 9110
-// 10.1.1: no 100 Continue to an HTTP/1.0 client.
-TEST(head_parser, reads_connection_tokens_in_any_case_and_no_continue_for_1_0) {
-  const inflight::mock::server_limits limits;
-  const auto parsed = [&](const std::string& head) { return parse_head(head, limits); };
-  for (const char* value : {"Close", "CLOSE", "keep-alive, close", "TE, Close"}) {
-    const auto r = parsed(std::string("GET / HTTP/1.1\r\nHost: a\r\nConnection: ") +
-                          value + "\r\n\r\n");
-    ASSERT_EQ(r.state, head_result::complete) << value;
-    EXPECT_FALSE(r.head.keep_alive) << value;
-  }
-  const auto closing_word =
-      parsed("GET / HTTP/1.1\r\nHost: a\r\nConnection: xclosex\r\n\r\n");
-  EXPECT_TRUE(closing_word.head.keep_alive) << "'close' inside another token";
-  const auto kept = parsed("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n");
-  EXPECT_TRUE(kept.head.keep_alive);
-  const auto old = parsed(
-      "POST /stats/reset HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
-  ASSERT_EQ(old.state, head_result::complete);
-  EXPECT_FALSE(old.head.expects_continue);
+// Past client_table::max_addresses, newcomers share one allowance, "(others)",
+// which such an address may hold none of itself: its refusal says that the
+// addresses past the table share one allowance, and an address in the table is
+// named as the one holding its own.
+TEST(late_arrivals, are_told_that_they_share_one_allowance) {
+  inflight::mock::server_limits limits;
+  limits.max_connections_per_client = 1;
+  limits.max_requests_per_second_per_client = 1;
+  request_stats stats("events", limits);
+  for (std::size_t i = 0; i < client_table::max_addresses; ++i)
+    ASSERT_TRUE(stats.client_connected("10.1." + std::to_string(i)));
+  EXPECT_FALSE(stats.shares_allowance("10.1.7"));
+  EXPECT_TRUE(stats.shares_allowance("192.168.0.2"));
+  EXPECT_FALSE(stats.client_connected("10.1.7"));
+  const auto own = stats.refused_connection("10.1.7");
+  EXPECT_NE(own.find("too many connections from 10.1.7"), npos) << own;
+  EXPECT_EQ(own.find("share"), npos) << own;
+
+  // The first late arrival takes the shared connection; the next is refused.
+  EXPECT_TRUE(stats.client_connected("192.168.0.1"));
+  EXPECT_FALSE(stats.client_connected("192.168.0.2"));
+  const auto shared = stats.refused_connection("192.168.0.2");
+  EXPECT_NE(shared.find("share one allowance"), npos) << shared;
+  EXPECT_NE(shared.find("192.168.0.2 is one of them"), npos) << shared;
+
+  // The 429 of the request rate says the same.
+  const request get{"GET", "/get", {{"Host", "x"}}, "192.168.0.3"};
+  EXPECT_EQ(route(get, stats, {.limits = limits}).status, 200);  // the second's one
+  const auto refused = route(get, stats, {.limits = limits});
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_NE(refused.body.find("share one allowance"), npos) << refused.body;
 }
 
 }  // namespace

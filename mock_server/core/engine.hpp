@@ -31,7 +31,4 @@ class server::engine {
 std::unique_ptr<server::engine> make_threads_engine(const server_options& options);
 std::unique_ptr<server::engine> make_events_engine(const server_options& options);
 
-// "cannot listen on 127.0.0.1:8080: port 8080 is already in use", from errno.
-std::string listen_error(const server_options& options, int error);
-
 }  // namespace inflight::mock

@@ -204,6 +204,18 @@ std::string share_error(const std::string& address, bool shared,
          " would pass that; read what is sent, then try again";
 }
 
+std::string too_many_connections(int most) {
+  return "too many connections (this server's limit is " + std::to_string(most) +
+         "); try again later";
+}
+
+std::string late_request(const server_limits& limits) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%g s",
+                static_cast<double>(limits.request_timeout.count()) / 1000);
+  return "the request did not arrive whole within " + std::string(seconds);
+}
+
 std::string too_many_from(const std::string& address, bool shared,
                           const server_limits& limits) {
   return "too many connections from " +

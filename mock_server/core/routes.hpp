@@ -76,6 +76,11 @@ std::string busy_error(const server_options& options);
 // bytes in flight (max_bytes_per_client).
 std::string share_error(const std::string& address, bool shared,
                         const server_limits& limits);
+// The 503's message past the server's own connection limit, `most`.
+std::string too_many_connections(int most);
+// The 408's message for a request (head and body) not whole within
+// limits.request_timeout.
+std::string late_request(const server_limits& limits);
 // The 503's message when an address holds its max_connections_per_client.
 std::string too_many_from(const std::string& address, bool shared,
                           const server_limits& limits);

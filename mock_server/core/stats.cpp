@@ -125,6 +125,11 @@ bool request_stats::shares_allowance(const std::string& address) const {
   return clients_.shared(address);
 }
 
+std::string request_stats::refused_connection(const std::string& address) const {
+  const std::scoped_lock lock(mutex_);
+  return too_many_from(address, clients_.shared(address), clients_.limits());
+}
+
 std::size_t request_stats::client_bytes_left(const std::string& address) const {
   const std::scoped_lock lock(mutex_);
   return clients_.bytes_left(address);

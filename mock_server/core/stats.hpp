@@ -61,6 +61,9 @@ class request_stats {
   // The address shares one allowance with every address past the client
   // table's size (client_table::shared): what a refusal must say.
   [[nodiscard]] bool shares_allowance(const std::string& address) const;
+  // The 503's message for a connection client_connected() refused
+  // (too_many_from), saying so when the address shares that allowance.
+  [[nodiscard]] std::string refused_connection(const std::string& address) const;
   // What take_client_bytes would accept now: SIZE_MAX without a limit.
   [[nodiscard]] std::size_t client_bytes_left(const std::string& address) const;
   bool take_client_bytes(const std::string& address, std::size_t bytes);

@@ -109,7 +109,7 @@ class events_engine final : public server::engine {
 
  private:
   static void on_accept(evconnlistener*, evutil_socket_t fd, sockaddr* address, int,
-                        void* self);
+                        void* self) noexcept;
   static void on_accept_error(evconnlistener*, void* self);
   static void on_resume_accepting(evutil_socket_t, short, void* self);
   static void on_stop(evutil_socket_t, short, void* self);
@@ -128,10 +128,15 @@ class events_engine final : public server::engine {
   bool said_out_of_descriptors_ = false;
 };
 
-// libevent's time, from ours.
+// libevent's time, from ours: every timer of the engine (and of h2/) is armed
+// through arm_timer().
 inline timeval to_timeval(std::chrono::microseconds after) {
   const auto us = after.count();
   return {static_cast<time_t>(us / 1'000'000), static_cast<suseconds_t>(us % 1'000'000)};
+}
+inline void arm_timer(event* timer, std::chrono::microseconds after) {
+  const auto when = to_timeval(after);
+  evtimer_add(timer, &when);
 }
 
 // Every libevent callback of a connection runs its work through this: an
@@ -157,9 +162,12 @@ void guarded(connection* c, Work work) noexcept {
 }
 
 // events_connection.cpp: a connection on an accepted (nonblocking) socket,
-// reading its first request; nullptr when libevent is out of memory.
-connection* start_connection(events_engine& engine, evutil_socket_t fd,
-                             std::string origin);
+// which it owns once made (close() closes it); throws std::bad_alloc, and
+// then the socket is still the caller's.
+connection* new_connection(events_engine& engine, evutil_socket_t fd, std::string origin);
+// Starts reading its first request; throws std::bad_alloc when libevent is
+// out of memory (close() it then).
+void start_connection(connection& c);
 // A 503 JSON before any request is read (the connection limit), then closed.
 void refuse_at_once(connection& c, const std::string& message);
 // Cuts the request under way (counted as served, not abandoned), for a stop.

@@ -25,8 +25,7 @@ constexpr microseconds linger_time{2'000'000};
 }  // namespace
 
 void arm(connection& c, microseconds after) {
-  const auto when = to_timeval(after);
-  evtimer_add(c.timer, &when);
+  arm_timer(c.timer, after);
 }
 
 void write(connection& c, std::string_view bytes) {

@@ -14,8 +14,9 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
-#include <cerrno>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <utility>
 
 #include <event2/buffer.h>
@@ -48,23 +49,18 @@ std::size_t read_ahead(const server_limits& limits) {
 // (and 2.1 calls on_read() again on every turn of the loop: a spinning core,
 // so we disable reading ourselves); while a request waits so, on_probe() asks
 // the kernel every this long.
-constexpr timeval reset_check_interval{0, 200'000};
+constexpr std::chrono::milliseconds reset_check_interval{200};
 
-void start_probe(connection& c, const timeval& after) {
+void start_probe(connection& c, std::chrono::microseconds after) {
   if (c.probe == nullptr) c.probe = evtimer_new(c.engine->base(), on_probe, &c);
-  evtimer_add(c.probe, &after);
+  if (c.probe == nullptr) throw std::bad_alloc();
+  arm_timer(c.probe, after);
 }
 
 bool reading_stopped(connection& c) {
   return c.now == connection::state::waiting &&
          evbuffer_get_length(bufferevent_get_input(c.bev)) >=
              read_ahead(c.engine->options().limits);
-}
-
-std::string seconds_text(std::chrono::milliseconds ms) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g s", static_cast<double>(ms.count()) / 1000);
-  return text;
 }
 
 // The client sent its FIN while its request waits. That is a half-close
@@ -76,7 +72,7 @@ std::string seconds_text(std::chrono::milliseconds ms) {
 void probe(connection& c) {
   if (c.head.version != "HTTP/1.1") return;
   write(c, "HTTP/1.1 102 Processing\r\n\r\n");
-  start_probe(c, timeval{0, 100'000});  // a loopback reset takes microseconds
+  start_probe(c, std::chrono::milliseconds(100));  // a loopback reset takes microseconds
 }
 
 // A whole request (head and body) has arrived: route it and start its answer.
@@ -264,9 +260,7 @@ void on_timer(evutil_socket_t, short, void* arg) {
         if (!c->head_started) return c->engine->close(c);  // idle: nothing to say
         [[fallthrough]];
       case state::reading_body:
-        return refuse(*c, 408,
-                      "the request did not arrive whole within " +
-                          seconds_text(limits.request_timeout));
+        return refuse(*c, 408, late_request(limits));
       case state::waiting:
         return answer(*c);
       case state::dripping:
@@ -290,28 +284,31 @@ void on_output_drained(evbuffer*, const evbuffer_cb_info* info, void* arg) {
 
 }  // namespace
 
-connection* start_connection(events_engine& engine, evutil_socket_t fd,
-                             std::string origin) {
+connection* new_connection(events_engine& engine, evutil_socket_t fd,
+                           std::string origin) {
+  auto c = std::make_unique<connection>();
+  c->engine = &engine;
+  c->origin = std::move(origin);
+  c->bev = bufferevent_socket_new(engine.base(), fd, BEV_OPT_CLOSE_ON_FREE);
+  if (c->bev == nullptr) throw std::bad_alloc();
+  engine.stats().connection_opened();  // close() counts it closed
+  return c.release();
+}
+
+void start_connection(connection& c) {
   // Answers go out as soon as they are written: no Nagle wait for a drip's pieces.
   const int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  auto* bev = bufferevent_socket_new(engine.base(), fd, BEV_OPT_CLOSE_ON_FREE);
-  if (bev == nullptr) return nullptr;
-  const auto& limits = engine.options().limits;
-  auto* c = new connection{};
-  c->engine = &engine;
-  c->bev = bev;
-  c->origin = std::move(origin);
-  c->timer = evtimer_new(engine.base(), on_timer, c);
-  c->drained = evbuffer_add_cb(bufferevent_get_output(bev), on_output_drained, c);
-  bufferevent_setcb(bev, on_read, on_write, on_event, c);
-  bufferevent_setwatermark(bev, EV_READ, 0, read_ahead(limits));
+  ::setsockopt(bufferevent_getfd(c.bev), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  const auto& limits = c.engine->options().limits;
+  c.timer = evtimer_new(c.engine->base(), on_timer, &c);
+  c.drained = evbuffer_add_cb(bufferevent_get_output(c.bev), on_output_drained, &c);
+  if (c.timer == nullptr || c.drained == nullptr) throw std::bad_alloc();
+  bufferevent_setcb(c.bev, on_read, on_write, on_event, &c);
+  bufferevent_setwatermark(c.bev, EV_READ, 0, read_ahead(limits));
   const auto send_timeout = to_timeval(limits.send_timeout);
-  bufferevent_set_timeouts(bev, nullptr, &send_timeout);
-  bufferevent_enable(bev, EV_READ | EV_WRITE);
-  engine.stats().connection_opened();
-  arm(*c, limits.idle_timeout);
-  return c;
+  bufferevent_set_timeouts(c.bev, nullptr, &send_timeout);
+  bufferevent_enable(c.bev, EV_READ | EV_WRITE);
+  arm(c, limits.idle_timeout);
 }
 
 void refuse_at_once(connection& c, const std::string& message) {
@@ -332,9 +329,12 @@ void close_when_flushed(connection& c) {
 void events_engine::close(connection* c) {
   c->h2.reset();  // its streams under way count as abandoned
   if (c->in_flight) stats_.end(/*abandoned=*/true, c->origin);
-  evbuffer_remove_cb_entry(bufferevent_get_output(c->bev), c->drained);
+  // A connection start_connection() did not finish may lack its timer and
+  // output callback.
+  if (c->drained != nullptr)
+    evbuffer_remove_cb_entry(bufferevent_get_output(c->bev), c->drained);
   release(*c, c->held);
-  event_free(c->timer);
+  if (c->timer != nullptr) event_free(c->timer);
   if (c->probe != nullptr) event_free(c->probe);
   bufferevent_free(c->bev);  // closes the socket
   // The address first: once /stats counts a connection closed, its

@@ -134,12 +134,10 @@ void count_reset(h2_session& h) {
 int on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void* user) {
   auto& h = *static_cast<h2_session*>(user);
   if (frame->hd.type != NGHTTP2_RST_STREAM) return stream_frame_received(h, *frame);
-  try {
+  return guarded_callback(h, [&]() -> int {
     count_reset(h);
     return 0;
-  } catch (...) {
-    return callback_failed(h);
-  }
+  });
 }
 
 // A reset of ours that the client caused by breaking the protocol (a window
@@ -155,12 +153,10 @@ int on_frame_send(nghttp2_session*, const nghttp2_frame* frame, void* user) {
   auto& h = *static_cast<h2_session*>(user);
   if (frame->hd.type != NGHTTP2_RST_STREAM) return stream_frame_sent(h, *frame);
   if (!client_caused(frame->rst_stream.error_code)) return 0;
-  try {
+  return guarded_callback(h, [&]() -> int {
     count_reset(h);
     return 0;
-  } catch (...) {
-    return callback_failed(h);
-  }
+  });
 }
 
 nghttp2_session* new_session(h2_session& h, const server_limits& limits) {
@@ -187,7 +183,7 @@ nghttp2_session* new_session(h2_session& h, const server_limits& limits) {
 }  // namespace
 
 void start_h2(connection& c) {
-  try {
+  guarded(&c, [&c] {  // a failure closes the connection
     auto& engine = *c.engine;
     const auto& limits = engine.options().limits;
     evtimer_del(c.timer);  // the HTTP/1.1 request timer; streams have their own
@@ -225,13 +221,7 @@ void start_h2(connection& c) {
     bufferevent_enable(c.bev, EV_READ | EV_WRITE);
     note_no_streams(h);
     if (receive(c)) settle(c);  // the preface, and whatever came with it
-  } catch (...) {
-    try {
-      c.engine->stats().note_internal_error();
-    } catch (...) {
-    }
-    c.engine->close(&c);
-  }
+  });
 }
 
 void h2_cut_for_stop(connection& c) {
@@ -246,15 +236,11 @@ void schedule_flush(h2_session& h) {
 }
 
 void note_no_streams(h2_session& h) {
-  const auto idle = to_timeval(h.conn->engine->options().limits.idle_timeout);
-  evtimer_add(h.idle, &idle);
+  arm_timer(h.idle, h.conn->engine->options().limits.idle_timeout);
 }
 
 int callback_failed(h2_session& h) noexcept {
-  try {
-    h.conn->engine->stats().note_internal_error();
-  } catch (...) {
-  }
+  h.conn->engine->stats().note_internal_error();
   return NGHTTP2_ERR_CALLBACK_FAILURE;
 }
 

@@ -103,5 +103,15 @@ void note_no_streams(h2_session& h);
 // What a callback that caught an exception does: counted, and the session
 // fails (nghttp2 gets NGHTTP2_ERR_CALLBACK_FAILURE and the connection closes).
 int callback_failed(h2_session& h) noexcept;
+// Every nghttp2 callback runs its work through this, and returns what it
+// returns: nothing unwinds into nghttp2's frames.
+template <typename Work>
+auto guarded_callback(h2_session& h, Work work) noexcept -> decltype(work()) {
+  try {
+    return work();
+  } catch (...) {
+    return callback_failed(h);
+  }
+}
 
 }  // namespace inflight::mock

@@ -12,6 +12,7 @@
 
 #include "mock_server/server.hpp"
 #include "mock_server/testing/h2_test_client.hpp"
+#include "mock_server/testing/suite.hpp"
 #include "mock_server/testing/test_client.hpp"
 
 namespace inflight::mock::test {
@@ -30,15 +31,11 @@ class h2_test : public ::testing::Test {
     fds_before_ = count_open_fds();
     return *server_;
   }
-  // Nothing in flight, no connection or descriptor left, still answering.
+  // Nothing in flight, no connection or descriptor left, still answering,
+  // over HTTP/2 too.
   void expect_settled() const {
     auto& s = *server_;
-    EXPECT_TRUE(wait_until([&] { return s.stats().in_flight == 0; }, 5))
-        << "in flight: " << s.stats().in_flight;
-    EXPECT_TRUE(wait_until([&] { return s.stats().connections == 0; }, 5))
-        << "connections: " << s.stats().connections;
-    EXPECT_TRUE(wait_until([&] { return count_open_fds() == fds_before_; }, 5))
-        << "descriptors: " << count_open_fds() << ", were " << fds_before_;
+    test::expect_settled(s, fds_before_);
     h2_client c(s.port());
     const auto id = c.submit("/status/201");
     EXPECT_TRUE(c.run(5));

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,15 +22,9 @@ namespace {
 using namespace std::chrono_literals;
 using inflight::mock::engine_kind;
 using inflight::mock::server;
-using inflight::mock::server_limits;
 using inflight::mock::server_options;
-using json = nlohmann::json;
 namespace client = inflight::mock::test;
-using client::h2_client;
-using client::h2_frame;
-using client::h2_raw;
-using client::h2_test;
-using namespace client;  // the frame types and error codes
+using namespace client;  // the fixture, its clients, the frame types and error codes
 
 // Rapid reset (CVE-2023-44487): streams opened and reset at once never pass
 // the limit, yet each is routed. Past the limit's worth in a second: GOAWAY.

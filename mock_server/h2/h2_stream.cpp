@@ -28,8 +28,7 @@ events_engine& engine_of(const h2_stream& s) {
 }
 
 void arm(h2_stream& s, microseconds after) {
-  const auto when = to_timeval(after);
-  evtimer_add(s.timer, &when);
+  arm_timer(s.timer, after);
 }
 
 void release(h2_stream& s, std::size_t bytes) {
@@ -44,7 +43,7 @@ ssize_t read_body(nghttp2_session*, std::int32_t, std::uint8_t* buffer,
                   std::size_t length, std::uint32_t* flags, nghttp2_data_source* source,
                   void*) {
   auto& s = *static_cast<h2_stream*>(source->ptr);
-  try {
+  return guarded_callback(*s.session, [&]() -> ssize_t {
     const auto n = std::min(length, s.available - s.sent);
     if (n == 0 && s.sent < s.plan.length) return NGHTTP2_ERR_DEFERRED;
     if (s.plan.made_at_send)
@@ -57,9 +56,7 @@ ssize_t read_body(nghttp2_session*, std::int32_t, std::uint8_t* buffer,
     // Progress: the stall limit starts again.
     if (s.now == state::sending) arm(s, engine_of(s).options().limits.send_timeout);
     return static_cast<ssize_t>(n);
-  } catch (...) {
-    return callback_failed(*s.session);
-  }
+  });
 }
 
 void add(std::vector<nghttp2_nv>& fields, const char* name, const std::string& value) {
@@ -149,8 +146,7 @@ void dispatch(h2_stream& s) {
 
 void on_stream_timer(evutil_socket_t, short, void* arg) {
   auto& s = *static_cast<h2_stream*>(arg);
-  auto* c = s.session->conn;
-  try {
+  guarded(s.session->conn, [&s] {  // a failure closes the connection
     const auto& limits = engine_of(s).options().limits;
     switch (s.now) {
       case state::reading:
@@ -159,11 +155,7 @@ void on_stream_timer(evutil_socket_t, short, void* arg) {
           nghttp2_session_terminate_session(s.session->ng, NGHTTP2_ENHANCE_YOUR_CALM);
           return schedule_flush(*s.session);  // connection waits on it
         }
-        char text[32];
-        std::snprintf(text, sizeof text, "%g s",
-                      static_cast<double>(limits.request_timeout.count()) / 1000);
-        return refuse(s, 408,
-                      "the request did not arrive whole within " + std::string(text));
+        return refuse(s, 408, late_request(limits));
       case state::waiting:
         return answer(s);
       case state::dripping: {
@@ -183,20 +175,14 @@ void on_stream_timer(evutil_socket_t, short, void* arg) {
       case state::done:
         return;
     }
-  } catch (...) {  // nothing unwinds into libevent: counted, connection closed
-    try {
-      c->engine->stats().note_internal_error();
-    } catch (...) {
-    }
-    c->engine->close(c);
-  }
+  });
 }
 
 int on_begin_headers(nghttp2_session* ng, const nghttp2_frame* frame, void* user) {
   if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST)
     return 0;
   auto& h = *static_cast<h2_session*>(user);
-  try {
+  return guarded_callback(h, [&]() -> int {
     auto& s = h.streams.emplace_back();
     s.self = std::prev(h.streams.end());
     s.session = &h;
@@ -210,9 +196,7 @@ int on_begin_headers(nghttp2_session* ng, const nghttp2_frame* frame, void* user
     if ((frame->hd.flags & whole) != whole)
       arm(s, h.conn->engine->options().limits.request_timeout);
     return 0;
-  } catch (...) {
-    return callback_failed(h);
-  }
+  });
 }
 
 // One header field. Past the head limits the stream is answered 431, like an
@@ -223,7 +207,7 @@ int on_header(nghttp2_session* ng, const nghttp2_frame* frame, const std::uint8_
               std::size_t value_length, std::uint8_t, void*) {
   auto* s = stream_of(ng, frame->hd.stream_id);
   if (s == nullptr || s->now != state::reading || s->headers_done) return 0;
-  try {
+  return guarded_callback(*s->session, [&]() -> int {
     const auto& limits = s->session->conn->engine->options().limits;
     s->head_bytes += name_length + value_length + 32;
     if (s->refuse_status != 0) return 0;
@@ -248,9 +232,7 @@ int on_header(nghttp2_session* ng, const nghttp2_frame* frame, const std::uint8_
       s->headers.emplace_back(n, v);
     }
     return 0;
-  } catch (...) {
-    return callback_failed(*s->session);
-  }
+  });
 }
 
 // A body nobody uses: counted against the limit, and dropped (nghttp2 opens
@@ -259,7 +241,7 @@ int on_data_chunk(nghttp2_session* ng, std::uint8_t, std::int32_t id, const std:
                   std::size_t length, void*) {
   auto* s = stream_of(ng, id);
   if (s == nullptr || s->now != state::reading) return 0;
-  try {
+  return guarded_callback(*s->session, [&]() -> int {
     const auto most = s->session->conn->engine->options().limits.max_body_bytes;
     s->body_bytes += length;
     if (s->body_bytes <= most) return 0;
@@ -268,23 +250,19 @@ int on_data_chunk(nghttp2_session* ng, std::uint8_t, std::int32_t id, const std:
                         " bytes is above this server's limit";
     dispatch(*s);  // answered now; the rest of the body is dropped
     return 0;
-  } catch (...) {
-    return callback_failed(*s->session);
-  }
+  });
 }
 
 int on_stream_close(nghttp2_session* ng, std::int32_t id, std::uint32_t, void* user) {
   auto* s = stream_of(ng, id);
   if (s == nullptr) return 0;  // refused before we saw it
   auto& h = *static_cast<h2_session*>(user);
-  try {
+  return guarded_callback(h, [&]() -> int {
     free_stream(*s, /*abandoned=*/true);  // reset before its answer went out
     h.streams.erase(s->self);
     if (h.streams.empty()) note_no_streams(h);
     return 0;
-  } catch (...) {
-    return callback_failed(h);
-  }
+  });
 }
 
 }  // namespace
@@ -294,13 +272,11 @@ int stream_frame_received(h2_session& h, const nghttp2_frame& frame) {
   if (!headers && frame.hd.type != NGHTTP2_DATA) return 0;
   auto* s = stream_of(h.ng, frame.hd.stream_id);
   if (s == nullptr || s->now != state::reading) return 0;
-  try {
+  return guarded_callback(h, [&]() -> int {
     if (headers) s->headers_done = true;
     if ((frame.hd.flags & NGHTTP2_FLAG_END_STREAM) != 0) dispatch(*s);
     return 0;
-  } catch (...) {
-    return callback_failed(h);
-  }
+  });
 }
 
 // The last frame of an answer is queued: the request is served. A client still
@@ -312,7 +288,7 @@ int stream_frame_sent(h2_session& h, const nghttp2_frame& frame) {
     return 0;
   auto* s = stream_of(ng, frame.hd.stream_id);
   if (s == nullptr) return 0;
-  try {
+  return guarded_callback(*s->session, [&]() -> int {
     evtimer_del(s->timer);
     s->now = state::done;
     if (s->in_flight)
@@ -322,9 +298,7 @@ int stream_frame_sent(h2_session& h, const nghttp2_frame& frame) {
     if (nghttp2_session_get_stream_remote_close(ng, s->id) == 0)
       nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, s->id, NGHTTP2_NO_ERROR);
     return 0;
-  } catch (...) {
-    return callback_failed(*s->session);
-  }
+  });
 }
 
 void set_stream_callbacks(nghttp2_session_callbacks* callbacks) {

@@ -22,17 +22,9 @@
 namespace {
 
 using namespace std::chrono_literals;
-using inflight::mock::engine_kind;
-using inflight::mock::server;
-using inflight::mock::server_limits;
-using inflight::mock::server_options;
 using json = nlohmann::json;
 namespace client = inflight::mock::test;
-using client::h2_client;
-using client::h2_frame;
-using client::h2_raw;
-using client::h2_test;
-using namespace client;  // the frame types and error codes
+using namespace client;  // the fixture, its clients, the frame types and error codes
 
 // A connection that outlives a reset is counted again by its next request:
 // the counts after a reset describe what came after it.

@@ -124,7 +124,7 @@ inline std::vector<corpus_case> bad_input_corpus() {
                                          {"/GET", "/GET"},
                                          {"/%2e%2e/etc/passwd", "../etc"}})
     add("not_found_" + std::to_string(i++), get_request(target), 404, mentions);
-  // Methods (item 11): anything but GET and HEAD is 405 JSON, case-sensitive.
+  // Methods: anything but GET and HEAD is 405 JSON, case-sensitive.
   for (const char* method : {"POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "FOO",
                              "get", "Get", "PROPFIND", "M-SEARCH", "BREW"})
     add(std::string("method_") + (method[0] == 'M' ? "M_SEARCH" : method),
@@ -160,7 +160,7 @@ inline std::vector<corpus_case> bad_input_corpus() {
   add("hello", "HELLO\r\n\r\n", 400, "request line");
   add("get_alone", "GET\r\n\r\n", 400, "request line");
   add("bare_cr_in_line", "GET /get\rHTTP/1.1\r\nHost: x\r\n\r\n", 400, "request line");
-  // Header fields (item 13 and RFC 9112 5).
+  // Header fields (RFC 9112 5).
   add("space_before_colon", get_request("/get", "X-A : 1\r\n"), 400, "whitespace");
   add("host_space_before_colon", "GET /get HTTP/1.1\r\nHost : x\r\n\r\n", 400,
       "whitespace");
@@ -213,7 +213,7 @@ inline std::vector<corpus_case> bad_input_corpus() {
       400, "Transfer-Encoding");
   add("gzip_coding", get_request("/get", "Transfer-Encoding: gzip\r\n"), 411,
       "Content-Length");
-  // Limits (item 9): head size, header count, request line.
+  // Limits: head size, header count, request line.
   add("uri_too_long", get_request("/get?x=" + std::string(20 * 1024, 'a')), 414, "limit");
   add("header_too_long",
       get_request("/get", "X-Big: " + std::string(20 * 1024, 'a') + "\r\n"), 431,

@@ -3,7 +3,7 @@
 // parameters and percent-decoding (routes.cpp, params.cpp), the JSON it builds
 // and the answer's head (http_reply.cpp). No engine, no sockets: only what
 // turns bytes into an answer. Built with clang only (-fsanitize=fuzzer); see
-// mock_server/README.md, "Fuzzing", for a longer run.
+// mock_server/DETAILS.md, "Fuzzing", for a longer run.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>

@@ -115,9 +115,22 @@ class page:
         return urls
 
 
+def finish(process, seconds=120):
+    """Waits for a chapter to end and returns its stderr. One that outlasts
+    `seconds` is killed (its exit status then says so), and its stderr too."""
+    try:
+        return process.communicate(timeout=seconds)[1]
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.communicate()[1] + f"\n(killed after {seconds} s)"
+
+
 def run(program, *arguments):
-    return subprocess.run([program, *arguments], capture_output=True, text=True,
-                          timeout=120)
+    """Runs a chapter to its end: its exit status and its stderr."""
+    process = subprocess.Popen([program, *arguments], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    err = finish(process)
+    return process.returncode, err
 
 
 def shows_a_run_of_03_live_with_the_peak_stats_counts(args, check):
@@ -150,11 +163,12 @@ def shows_a_run_of_03_live_with_the_peak_stats_counts(args, check):
         ran = REQUESTS
         if screenshot:
             ran += 4 + 12
-            check(run(args.ch01, "--url", server.url, "--requests", "4", "--delay", "1",
-                      "--json").returncode == 0, "01 failed")
-            check(run(args.ch02, "--url", server.url, "--requests", "12",
-                      "--max-in-flight", "4", "--delay", "1", "--json").returncode == 0,
-                  "02 failed")
+            status, err = run(args.ch01, "--url", server.url, "--requests", "4",
+                              "--delay", "1", "--json")
+            check(status == 0, "01 failed: " + err)
+            status, err = run(args.ch02, "--url", server.url, "--requests", "12",
+                              "--max-in-flight", "4", "--delay", "1", "--json")
+            check(status == 0, "02 failed: " + err)
 
         # 03 runs beside the page, which must show its requests in flight while
         # they are (each waits 2 s: four of the page's polls).
@@ -163,7 +177,7 @@ def shows_a_run_of_03_live_with_the_peak_stats_counts(args, check):
              "2", "--json"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         live = tab.wait_until(
             f"document.getElementById('in-flight').textContent === '{REQUESTS}'", 10)
-        _, err = chapter.communicate(timeout=120)
+        err = finish(chapter)
         check(chapter.returncode == 0, "03 failed: " + err)
         check(live, f"the page never showed the {REQUESTS} in flight")
 

@@ -13,12 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "mock_server/core/routes.hpp"
-#include "mock_server/core/stats.hpp"
 #include "mock_server/room/clients.hpp"
 #include "mock_server/room/timeline.hpp"
 #include "mock_server/server.hpp"
 #include "mock_server/testing/h2_test_client.hpp"
+#include "mock_server/testing/suite.hpp"
 #include "mock_server/testing/test_client.hpp"
 
 namespace {
@@ -175,35 +174,6 @@ TEST(client_table_test, past_its_size_new_addresses_share_one_entry) {
   EXPECT_EQ(clients.size(), client_table::max_addresses + 1);
 }
 
-// A newcomer past the table's size may hold nothing itself: its refusal says
-// that the addresses past the table share one allowance, not that it holds it.
-TEST(client_table_test, a_refusal_past_its_size_says_the_allowance_is_shared) {
-  using inflight::mock::request_stats;
-  const auto limits = room(1, 0, 1);
-  request_stats stats("events", limits);
-  for (std::size_t i = 0; i < client_table::max_addresses; ++i)
-    ASSERT_TRUE(stats.client_connected("10.1." + std::to_string(i)));
-  EXPECT_FALSE(stats.shares_allowance("10.1.7"));
-  EXPECT_TRUE(stats.shares_allowance("192.168.0.2"));
-  const auto own = too_many_from("10.1.7", stats.shares_allowance("10.1.7"), limits);
-  EXPECT_EQ(own.find("share"), std::string::npos) << own;
-
-  EXPECT_TRUE(stats.client_connected("192.168.0.1"));
-  EXPECT_FALSE(stats.client_connected("192.168.0.2"));
-  const auto shared =
-      too_many_from("192.168.0.2", stats.shares_allowance("192.168.0.2"), limits);
-  EXPECT_NE(shared.find("share one allowance"), std::string::npos) << shared;
-  EXPECT_NE(shared.find("192.168.0.2 is one of them"), std::string::npos) << shared;
-
-  // The 429 of the request rate says the same.
-  const inflight::mock::request get{"GET", "/get", {{"Host", "x"}}, "192.168.0.3"};
-  EXPECT_EQ(route(get, stats, {.limits = limits}).status,
-            200);  // the shared second's one
-  const auto refused = route(get, stats, {.limits = limits});
-  EXPECT_EQ(refused.status, 429);
-  EXPECT_NE(refused.body.find("share one allowance"), std::string::npos) << refused.body;
-}
-
 // Both engines from the outside.
 class dashboard_test : public ::testing::TestWithParam<engine_kind> {
  protected:
@@ -222,9 +192,8 @@ class dashboard_test : public ::testing::TestWithParam<engine_kind> {
   std::unique_ptr<server> server_;
 };
 
-INSTANTIATE_TEST_SUITE_P(engines, dashboard_test,
-                         ::testing::Values(engine_kind::threads, engine_kind::events),
-                         [](const auto& info) { return to_string(info.param); });
+INSTANTIATE_TEST_SUITE_P(engines, dashboard_test, client::both_engines(),
+                         client::engine_name);
 
 TEST_P(dashboard_test, the_page_is_small_self_contained_html_and_not_counted) {
   start();

@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "mock_server/server.hpp"
+#include "mock_server/testing/suite.hpp"
 #include "mock_server/testing/test_client.hpp"
 
 namespace {
@@ -21,8 +22,6 @@ using inflight::mock::server;
 using inflight::mock::server_options;
 using json = nlohmann::json;
 namespace client = inflight::mock::test;
-
-const auto both_engines = ::testing::Values(engine_kind::threads, engine_kind::events);
 
 // One bad request and what it must get back.
 struct bad_request {
@@ -100,7 +99,7 @@ TEST_P(bad_request_test, gets_a_json_error_and_the_server_goes_on) {
 }
 
 INSTANTIATE_TEST_SUITE_P(engines, bad_request_test,
-                         ::testing::Combine(both_engines,
+                         ::testing::Combine(client::both_engines(),
                                             ::testing::ValuesIn(bad_requests)),
                          [](const auto& info) {
                            return to_string(std::get<0>(info.param)) + "_" +
@@ -133,8 +132,8 @@ class bad_client_test : public ::testing::TestWithParam<engine_kind> {
   std::unique_ptr<server> server_;
 };
 
-INSTANTIATE_TEST_SUITE_P(engines, bad_client_test, both_engines,
-                         [](const auto& info) { return to_string(info.param); });
+INSTANTIATE_TEST_SUITE_P(engines, bad_client_test, client::both_engines(),
+                         client::engine_name);
 
 TEST_P(bad_client_test, a_cap_set_by_the_options_is_named_in_the_error) {
   const server capped(server_options{.engine = GetParam(), .max_delay_s = 0.5});
@@ -201,8 +200,9 @@ TEST_P(leaving_client_test, is_counted_as_abandoned_and_in_flight_returns_to_zer
 
 INSTANTIATE_TEST_SUITE_P(
     engines, leaving_client_test,
-    ::testing::Combine(both_engines, ::testing::Values("/delay/2", "/hang",
-                                                       "/drip?duration=8&numbytes=4")),
+    ::testing::Combine(client::both_engines(),
+                       ::testing::Values("/delay/2", "/hang",
+                                         "/drip?duration=8&numbytes=4")),
     [](const auto& info) {
       std::string name = to_string(std::get<0>(info.param)) + std::get<1>(info.param);
       for (char& c : name)

@@ -11,6 +11,7 @@
 
 #include "mock_server/http1/bad_input_corpus.hpp"
 #include "mock_server/server.hpp"
+#include "mock_server/testing/suite.hpp"
 #include "mock_server/testing/test_client.hpp"
 
 namespace {
@@ -25,11 +26,6 @@ namespace client = inflight::mock::test;
 class corpus_test
     : public ::testing::TestWithParam<std::tuple<engine_kind, corpus_case>> {};
 
-std::string body_of(const std::string& answer) {
-  const auto end = answer.find("\r\n\r\n");
-  return end == std::string::npos ? "" : answer.substr(end + 4);
-}
-
 TEST_P(corpus_test, gets_its_json_error_and_leaves_the_server_as_it_was) {
   const auto& [engine, bad] = GetParam();
   server s(server_options{.engine = engine});
@@ -40,7 +36,7 @@ TEST_P(corpus_test, gets_its_json_error_and_leaves_the_server_as_it_was) {
   EXPECT_EQ(reply.status, bad.status) << reply.bytes.substr(0, 300);
   const auto headers = reply.bytes.substr(0, reply.bytes.find("\r\n\r\n"));
   EXPECT_NE(headers.find("Content-Type: application/json"), std::string::npos) << headers;
-  const auto body = json::parse(body_of(reply.bytes), nullptr, false);
+  const auto body = json::parse(reply.body(), nullptr, false);
   ASSERT_TRUE(body.is_object() && body.contains("error") && body["error"].is_string())
       << reply.bytes.substr(0, 300);
   const auto error = body["error"].get<std::string>();
@@ -49,13 +45,7 @@ TEST_P(corpus_test, gets_its_json_error_and_leaves_the_server_as_it_was) {
   for (const char* internal : {"what()", "nlohmann", "type_error", "exception", "json."})
     EXPECT_EQ(reply.bytes.find(internal), std::string::npos) << reply.bytes;
 
-  // Still serving; back to where it started.
-  EXPECT_EQ(client::raw_exchange(s.port(), client::get_request("/get")).status, 200);
-  EXPECT_TRUE(client::wait_until([&] { return s.stats().in_flight == 0; }, 5))
-      << "in flight: " << s.stats().in_flight;
-  EXPECT_TRUE(
-      client::wait_until([&] { return client::count_open_fds() == fds_before; }, 5))
-      << "descriptors: " << client::count_open_fds() << ", were " << fds_before;
+  client::expect_settled(s, fds_before);
 }
 
 std::string name_of(const ::testing::TestParamInfo<corpus_test::ParamType>& info) {

@@ -17,6 +17,7 @@
 
 #include "mock_server/http1/bad_input_corpus.hpp"
 #include "mock_server/server.hpp"
+#include "mock_server/testing/suite.hpp"
 #include "mock_server/testing/test_client.hpp"
 
 namespace {
@@ -100,15 +101,7 @@ class fault_test : public ::testing::TestWithParam<engine_kind> {
     fds_before_ = client::count_open_fds();
     return s;
   }
-  // Nothing in flight, every descriptor closed, still answering.
-  void expect_settled(server& s) const {
-    EXPECT_TRUE(client::wait_until([&] { return s.stats().in_flight == 0; }, 3))
-        << "in flight: " << s.stats().in_flight;
-    EXPECT_TRUE(
-        client::wait_until([&] { return client::count_open_fds() == fds_before_; }, 5))
-        << "descriptors: " << client::count_open_fds() << ", were " << fds_before_;
-    EXPECT_EQ(client::raw_exchange(s.port(), get_request("/get")).status, 200);
-  }
+  void expect_settled(const server& s) const { client::expect_settled(s, fds_before_); }
   int fds_before_ = 0;
 };
 
@@ -212,7 +205,7 @@ TEST_P(fault_test, a_bodiless_status_sends_no_body_even_from_drip) {
 
 // A client that pipelines and never reads: the server stops taking its
 // requests once a little output waits, instead of answering them all into
-// memory (20 s of pipelined GET /status/204 held 127 MiB in the events engine).
+// memory.
 TEST_P(fault_test, pipelined_requests_wait_while_their_client_does_not_read) {
   auto s = start();
   socket_client c(s->port(), 4096);  // reads nothing; a small window
@@ -234,18 +227,18 @@ TEST_P(fault_test, pipelined_requests_wait_while_their_client_does_not_read) {
     std::this_thread::sleep_for(300ms);
     if (std::chrono::steady_clock::now() > end + 10s) break;
   }
-  // ~150 bytes an answer: 60,000 are 9 MB, past what the kernel's buffers
-  // take on loopback (~3 MB here), plus the 64 KiB the events engine lets wait.
+  // ~150 bytes an answer: 60,000 are 9 MB, more than the kernel's loopback
+  // buffers hold, plus the 64 KiB the events engine lets wait.
   const auto requests = sent / get_request("/status/204").size();
   EXPECT_LT(s->stats().served, 60'000U) << "of " << requests << " sent";
   c.reset();
   expect_settled(*s);
 }
 
-// Nagle plus delayed ACK held every answer after the first on a connection
-// for ~40 ms. A request on a kept connection must not take longer than one on
-// a fresh connection, which also connects, is accepted and closes: a ratio,
-// so that a loaded machine (or tsan) slows both alike.
+// With Nagle's algorithm on, the client's delayed ACK would hold every answer
+// after the first on a connection for tens of milliseconds. A request on a kept
+// connection must not take longer than one on a fresh connection, which also connects, is
+// accepted and closes: a ratio, so that a loaded machine (or tsan) slows both alike.
 TEST_P(fault_test, keep_alive_requests_wait_for_nothing) {
   auto s = start();
   client::raw_connection kept(s->port());
@@ -375,7 +368,7 @@ TEST_P(fault_test, head_get_and_absolute_form_targets_are_served) {
       s->port(), "HEAD /get HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(head.status, 200) << head.bytes;
   EXPECT_NE(head.bytes.find("Content-Length: "), std::string::npos);
-  EXPECT_EQ(head.bytes.substr(head.bytes.find("\r\n\r\n") + 4), "") << "HEAD has no body";
+  EXPECT_EQ(head.body(), "") << "HEAD has no body";
   const auto absolute = client::raw_exchange(
       s->port(), "GET http://127.0.0.1/get?a=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   EXPECT_EQ(absolute.status, 200) << absolute.bytes;
@@ -386,8 +379,7 @@ TEST_P(fault_test, head_get_and_absolute_form_targets_are_served) {
   EXPECT_EQ(s->stats().routes.count("(unknown)"), 0U);
 }
 
-INSTANTIATE_TEST_SUITE_P(engines, fault_test,
-                         ::testing::Values(engine_kind::events, engine_kind::threads),
-                         [](const auto& info) { return to_string(info.param); });
+INSTANTIATE_TEST_SUITE_P(engines, fault_test, client::both_engines(),
+                         client::engine_name);
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "mock_server/testing/child_server.hpp"
+#include "mock_server/testing/suite.hpp"
 #include "mock_server/testing/test_client.hpp"
 
 namespace {
@@ -47,7 +48,7 @@ bool enough_descriptors(std::string& why) {
 TEST_P(load_test, ten_thousand_at_once_are_all_answered_or_counted_as_refused) {
   if (std::string why; !enough_descriptors(why)) GTEST_SKIP() << why;
   // The program at its defaults, in a child: 10,000 connections on each side
-  // would pass the 20,000 descriptors one process may hold here.
+  // of one process could pass the descriptors it may hold.
   const child_server s(GetParam());
   // A generous safety net, not a figure: at --threads 1024, the threads engine
   // serves 10,000 one-second delays in about ten waves.
@@ -76,8 +77,6 @@ TEST_P(load_test, ten_thousand_at_once_are_all_answered_or_counted_as_refused) {
   EXPECT_EQ(stats["in_flight"], 0) << stats;
 }
 
-INSTANTIATE_TEST_SUITE_P(engines, load_test,
-                         ::testing::Values(engine_kind::threads, engine_kind::events),
-                         [](const auto& info) { return to_string(info.param); });
+INSTANTIATE_TEST_SUITE_P(engines, load_test, client::both_engines(), client::engine_name);
 
 }  // namespace

@@ -14,6 +14,7 @@
 
 #include "mock_server/http1/bad_input_corpus.hpp"
 #include "mock_server/testing/child_server.hpp"
+#include "mock_server/testing/suite.hpp"
 #include "mock_server/testing/test_client.hpp"
 
 namespace {
@@ -96,8 +97,7 @@ TEST(threads_engine, out_of_threads_it_keeps_serving) {
   EXPECT_EQ(client::get(s.url() + "/get").status, 200) << s.error_output();
 }
 
-INSTANTIATE_TEST_SUITE_P(engines, descriptor_test,
-                         ::testing::Values(engine_kind::events, engine_kind::threads),
-                         [](const auto& info) { return to_string(info.param); });
+INSTANTIATE_TEST_SUITE_P(engines, descriptor_test, client::both_engines(),
+                         client::engine_name);
 
 }  // namespace

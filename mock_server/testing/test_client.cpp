@@ -230,6 +230,11 @@ bool whole_answer(const std::string& bytes) {
 
 }  // namespace
 
+std::string raw_reply::body() const {
+  const auto end = bytes.find("\r\n\r\n");
+  return end == std::string::npos ? "" : bytes.substr(end + 4);
+}
+
 raw_reply raw_connection::read_reply(double timeout_s) {
   raw_reply reply;
   const auto deadline =

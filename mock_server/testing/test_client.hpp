@@ -62,6 +62,9 @@ struct raw_reply {
   int status = 0;          // from "HTTP/1.x NNN ...", 0 when no status line came
   bool closed = false;     // the server closed (or reset) the connection
   bool timed_out = false;  // neither a full answer nor a close before the deadline
+
+  // What follows the first answer's head ("" when no whole head came).
+  [[nodiscard]] std::string body() const;
 };
 
 // A plain TCP connection to 127.0.0.1:port, for requests no HTTP client sends.

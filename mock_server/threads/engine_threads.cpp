@@ -6,11 +6,10 @@
 //
 // It owns its connection loop rather than use cpp-httplib, whose compiled
 // Debian build fixes what this server must control (the backlog, a whole-head
-// timeout, pipelining, half-closed clients: mock_server/README.md says which),
+// timeout, pipelining, half-closed clients: mock_server/DETAILS.md says which),
 // and it reads the head with the events engine's parser (http_head.cpp), so
 // both engines refuse the same requests the same way.
 #include <malloc.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -22,68 +21,25 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <mutex>
-#include <stdexcept>
 #include <thread>
 
 #include "mock_server/core/engine.hpp"
 #include "mock_server/core/routes.hpp"
+#include "mock_server/core/sockets.hpp"
 #include "mock_server/threads/thread_pool.hpp"
 #include "mock_server/threads/threads_connection.hpp"
 
 namespace inflight::mock {
 namespace {
 
-// The kernel's queue of connections not yet accepted. A burst of 10,000
-// connects must not overflow it: the accepting thread does nothing else, and
-// past this the kernel drops SYNs (the client retries a second later).
-constexpr int listen_backlog = 4096;
-
-// Binds and listens on host:port (0: any free port); returns the socket.
-int listen_on(const server_options& options) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  const auto port = std::to_string(options.port);
-  if (const int e = ::getaddrinfo(options.host.c_str(), port.c_str(), &hints, &found))
-    throw std::runtime_error("cannot listen on " + options.host + ":" + port + ": " +
-                             ::gai_strerror(e));
-  int error = 0;
-  int fd = -1;
-  for (auto* a = found; a != nullptr && fd < 0; a = a->ai_next) {
-    fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    const int on = 1;
-    if (fd >= 0 && ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0 &&
-        ::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, listen_backlog) == 0)
-      break;
-    error = errno;
-    if (fd >= 0) ::close(fd);
-    fd = -1;
-  }
-  ::freeaddrinfo(found);
-  if (fd < 0) throw std::runtime_error(listen_error(options, error));
-  return fd;
-}
-
-int port_of(int fd) {
-  sockaddr_storage address{};
-  socklen_t size = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-  return ntohs(address.ss_family == AF_INET6
-                   ? reinterpret_cast<sockaddr_in6&>(address).sin6_port
-                   : reinterpret_cast<sockaddr_in&>(address).sin_port);
-}
-
 // glibc serves an allocation past its mmap threshold (128 KiB) with mmap()
 // and gives it back on free(), but it raises the threshold to the largest
 // block freed so far: after one 10 MiB answer, the next ones come from the
 // worker threads' arenas, whose freed tops stay resident (even malloc_trim()
-// leaves them), so a burst of large answers stayed resident for good. A fixed
-// threshold keeps large answers mapped, and returned, on their
-// own. Process-wide: in a chapter's process it only affects blocks of 1 MiB+.
+// leaves them), so a burst of large answers would stay resident for good. A
+// fixed threshold keeps large answers mapped, and returned, on their own.
+// Process-wide: in a chapter's process it only affects blocks of 1 MiB+.
 void return_large_blocks_to_the_system() {
   static std::once_flag once;
   std::call_once(once, [] { ::mallopt(M_MMAP_THRESHOLD, 1024 * 1024); });
@@ -135,6 +91,7 @@ class threads_engine final : public server::engine {
  private:
   void accept_loop();
   void accept_queued();
+  void admit(int fd, const sockaddr_storage& peer);
   void refuse(int fd);
   void serve(int fd, const std::string& origin, double queue_ms) {
     serve_connection(fd, origin, queue_ms, context_);
@@ -190,34 +147,42 @@ void threads_engine::accept_queued() {
       // Something else in the process took the descriptors. The connection
       // stays queued and poll() would report it again at once: a spinning
       // core. Wait a little instead; it is accepted once one is free.
-      if (!said_limit_ && !options_.quiet)
-        std::fprintf(stderr,
-                     "mock_server: cannot accept connections: %s (raise ulimit -n); "
-                     "new ones wait, retried every 100 ms. Said once.\n",
-                     std::strerror(errno));
+      if (!said_limit_ && !options_.quiet) say_cannot_accept(errno);
       said_limit_ = true;
-      wait_on(stop_.fd(), 0, steady::now() + std::chrono::milliseconds(100), stop_);
+      wait_on(stop_.fd(), 0, steady::now() + accept_back_off, stop_);
     }
     if (fd < 0) break;  // EAGAIN: none left
-    // Answers go out whole, head and body in one write: with Nagle's
-    // algorithm on, the second answer on a keep-alive connection waited for
-    // the client's delayed ACK, ~40 ms.
-    const int on = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-    if (connections_ >= max_connections_) {
-      refuse(fd);
-      continue;
+    try {
+      admit(fd, peer);
+    } catch (...) {  // admit() throws only while the socket is still ours
+      stats_.note_internal_error();
+      ::close(fd);
     }
-    auto origin = peer_address(reinterpret_cast<const sockaddr*>(&peer));
-    if (!stats_.client_connected(origin)) {  // serving a room: its share is held
-      stats_.note_refused();
-      refuse_connection(fd, 503,
-                        too_many_from(origin, stats_.shares_allowance(origin), limits_));
-      continue;
-    }
-    ++connections_;
-    stats_.connection_opened();
-    pool_.enqueue(fd, std::move(origin));
+  }
+}
+
+// Queues the connection for a thread, or refuses it over a limit.
+void threads_engine::admit(int fd, const sockaddr_storage& peer) {
+  // Answers go out whole, head and body in one write: with Nagle's algorithm
+  // on, the second answer on a keep-alive connection would wait for the
+  // client's delayed ACK.
+  const int on = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+  if (connections_ >= max_connections_) return refuse(fd);
+  const auto origin = peer_address(reinterpret_cast<const sockaddr*>(&peer));
+  if (!stats_.client_connected(origin)) {  // serving a room: its share is held
+    stats_.note_refused();
+    return refuse_connection(fd, 503, stats_.refused_connection(origin));
+  }
+  ++connections_;
+  stats_.connection_opened();
+  try {
+    pool_.enqueue(fd, origin);
+  } catch (...) {  // not queued: counted back, and the socket is still ours
+    --connections_;
+    stats_.client_disconnected(origin);
+    stats_.connection_closed();
+    throw;
   }
 }
 
@@ -231,9 +196,7 @@ void threads_engine::refuse(int fd) {
                  max_connections_);
   said_limit_ = said_limit_ || descriptors;
   stats_.note_refused();
-  refuse_connection(fd, 503,
-                    "too many connections (this server's limit is " +
-                        std::to_string(max_connections_) + ")");
+  refuse_connection(fd, 503, too_many_connections(max_connections_));
 }
 
 }  // namespace

@@ -86,8 +86,7 @@ bool connection::read_head(head_result& parsed, steady::time_point idle_until,
     const bool started = !in_.empty();
     if (!receive(deadline)) {
       if (started && !peer_done_ && steady::now() >= deadline && !c_.stop.raised())
-        refuse(408, "the request did not arrive whole within " +
-                        std::to_string(c_.limits.request_timeout.count()) + " ms");
+        refuse(408, late_request(c_.limits));
       return false;
     }
     if (!started) deadline = request_until = steady::now() + c_.limits.request_timeout;
@@ -103,7 +102,7 @@ bool connection::skip_body(std::uint64_t length, steady::time_point deadline) {
     if (length == 0) return true;
     if (!receive(deadline)) {
       if (!peer_done_ && steady::now() >= deadline && !c_.stop.raised())
-        refuse(408, "the request body did not arrive in time");
+        refuse(408, late_request(c_.limits));
       return false;
     }
   }

@@ -1,7 +1,5 @@
 #include "mock_server/threads/wait.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -89,17 +87,6 @@ void linger_and_close(int fd, const stop_signal& stop) {
     if (::recv(fd, buffer, sizeof buffer, 0) == 0) break;
   }
   ::close(fd);
-}
-
-std::string peer_address(const sockaddr* address) {
-  char text[INET6_ADDRSTRLEN] = "";
-  if (address->sa_family == AF_INET)
-    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(address)->sin_addr, text,
-                sizeof text);
-  else if (address->sa_family == AF_INET6)
-    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr,
-                text, sizeof text);
-  return text;
 }
 
 }  // namespace inflight::mock

@@ -4,11 +4,8 @@
 // stack and no CPU, and a stop wakes it at once.
 #pragma once
 
-#include <sys/socket.h>
-
 #include <atomic>
 #include <chrono>
-#include <string>
 #include <string_view>
 
 namespace inflight::mock {
@@ -51,8 +48,5 @@ woken send_whole(int fd, std::string_view head, std::string_view body,
 // closing with unread bytes answers them with a reset, which can destroy an
 // error answer before the client reads it (RFC 9112 9.6).
 void linger_and_close(int fd, const stop_signal& stop);
-
-// The address accept() gave, "127.0.0.1" or "::1"; "" for another family.
-std::string peer_address(const sockaddr* address);
 
 }  // namespace inflight::mock
