@@ -21,8 +21,7 @@
 // share, speedup or concurrency (s, ms, µs, min, KiB, MB, %, x, "N in flight"),
 // in prose or in a fenced output block (text, console, sh; not code in a
 // language). Every figure of every page but the results pages
-// (docs/results.md, docs/first_run.md; and, for now, mock_server/README.md)
-// must be one of:
+// (docs/results.md, docs/first_run.md) must be one of:
 //   quoted, between `<!-- figures: docs/results.md#section-id -->` (one or more
 //     path#heading-id, space-separated) and `<!-- /figures -->` (the lines
 //     holding the markers included, so they may end lines of prose), and held
@@ -250,11 +249,9 @@ struct checker {
 
   void check(const fs::path& doc) {
     static const std::regex marker{R"(<!-- snippet: (\S+)#(\S+) -->)"};
-    // The figures rule reads every page but the results pages it checks
-    // against and mock_server/README.md, whose figures are not in regions yet.
+    // The figures rule reads every page but the results pages it checks against.
     const auto name = fs::relative(doc, root).generic_string();
-    const bool results = name == "docs/results.md" || name == "docs/first_run.md" ||
-                         name == "mock_server/README.md";
+    const bool results = name == "docs/results.md" || name == "docs/first_run.md";
     const auto figures_problems = [&](std::size_t n,
                                       const std::vector<std::string>& found) {
       if (!results)
