@@ -249,6 +249,24 @@ TEST_F(doc_check_tree, reads_markers_at_the_end_of_a_line_and_samples_of_tables)
       << o.errors;
 }
 
+// A region that quotes its own section: the quote (its marker lines included)
+// is not a source, so a figure changed on the closing line fails.
+TEST_F(doc_check_tree, fails_a_changed_figure_on_the_line_that_closes_a_region) {
+  write("docs/results.md", results);
+  const std::string page =
+      "# Run\n\n## Run it\n\n<!-- sample: one run, 2026-12-02 -->\n"
+      "```text\nwall time    1.012 s\n```\n\n"
+      "It took 1.012 s <!-- figures: docs/run.md#run-it -->\n"
+      "and then 7.777 s. <!-- /figures -->\n";
+  write("docs/run.md", page);
+  const outcome o = run();
+  EXPECT_EQ(o.status, 1);
+  EXPECT_EQ(o.errors.find("docs/run.md:10:"), std::string::npos) << o.errors;
+  EXPECT_NE(o.errors.find("docs/run.md:11: figure 7.777s is not in docs/run.md#run-it"),
+            std::string::npos)
+      << o.errors;
+}
+
 TEST_F(doc_check_tree, fails_a_documented_field_the_source_does_not_write) {
   write("server/live.cpp", "json{{\"in_flight\", n}, {\"served\", s}};\n");
   write("docs/live.md",

@@ -93,9 +93,15 @@ inline std::optional<std::vector<figure>> section_figures(
   for (++i; i < lines.size(); ++i) {
     if (is_fence(lines[i])) in_fence = !in_fence;
     if (!ids[i].empty() && heading_level(lines[i]) <= level) break;
-    if (lines[i].find("<!-- figures:") != std::string::npos) quoted = true;
-    if (lines[i].find("<!-- /figures -->") != std::string::npos) quoted = false;
-    if (quoted) continue;
+    // A quote is not its own source: skip every line of a region, the lines
+    // holding its markers included (markers may end lines of prose).
+    const bool opens = lines[i].find("<!-- figures:") != std::string::npos;
+    const bool closes = lines[i].find("<!-- /figures -->") != std::string::npos;
+    if (opens) quoted = true;
+    if (quoted || opens || closes) {
+      if (closes) quoted = false;
+      continue;
+    }
     for (figure& f : figures_in(lines[i], in_fence)) held.push_back(std::move(f));
   }
   return held;
