@@ -87,6 +87,7 @@ class pg_query {
     return false;
   }
 
+  // The query is over (done or failed): the loop stops watching its socket.
   bool finished() {
     if (watched_ >= 0) loop_.forget(std::exchange(watched_, -1));
     return true;
