@@ -8,6 +8,7 @@
 // The chapter's modular version (batch.cpp, poll_driver.cpp) does the same
 // with a refill, a timeline and the run report; this file is the loop alone.
 #include <curl/curl.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -53,6 +54,23 @@ int main(int argc, char** argv) {
   if ((argc == 3 && *end != '\0') || n < 1 || n > 10000) {
     std::fprintf(stderr, "%s: N must be a whole number from 1 to 10000\n", argv[0]);
     return 2;
+  }
+
+  // Each transfer in flight holds a socket, a file descriptor, and the soft
+  // limit on those is often 1024: past it, connections fail. A process may
+  // raise its soft limit up to its hard limit, so take all of it.
+  const rlim_t wanted = static_cast<rlim_t>(n) + 64;  // the sockets, and a margin
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < wanted) {
+    files.rlim_cur = files.rlim_max;
+    if (files.rlim_max < wanted || setrlimit(RLIMIT_NOFILE, &files) != 0) {
+      std::fprintf(stderr,
+                   "%s: %ld transfers need about %ld file descriptors, but this shell "
+                   "allows %ld: raise it with `ulimit -n %ld` (or ask for fewer)\n",
+                   argv[0], n, static_cast<long>(wanted),
+                   static_cast<long>(files.rlim_max), static_cast<long>(wanted));
+      return 2;
+    }
   }
 
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return 1;

@@ -30,6 +30,28 @@ TEST_F(in_one_file, counts_an_answer_that_is_not_200_as_failed) {
   EXPECT_NE(run.err.find("(HTTP 500)"), std::string::npos) << run.err;
 }
 
+// The shell's `ulimit -n` sets the limits the program starts with: soft only
+// (-S), or soft and hard at once.
+test_support::command_result with_file_limit(const std::string& ulimit,
+                                             const std::string& url, const char* n) {
+  return run_command("/bin/sh",
+                     {"-c", "ulimit " + ulimit + " && exec \"$0\" \"$1\" \"$2\"",
+                      CH03_ONE_FILE_EXECUTABLE, url, n});
+}
+
+TEST_F(in_one_file, raises_a_low_soft_limit_on_descriptors_to_the_hard_one) {
+  const auto run = with_file_limit("-Sn 64", delay_url(0.5), "200");
+  EXPECT_EQ(run.exit_status, 0) << run.err;
+  EXPECT_NE(run.out.find("200 requests: 200 ok, 0 failed"), std::string::npos) << run.out;
+  EXPECT_EQ(server.stats().peak_in_flight, 200);
+}
+
+TEST(in_one_file_refuses, more_transfers_than_the_hard_limit_on_descriptors_allows) {
+  const auto run = with_file_limit("-n 64", "http://127.0.0.1/", "200");
+  EXPECT_EQ(run.exit_status, 2);
+  EXPECT_NE(run.err.find("ulimit -n 264"), std::string::npos) << run.err;
+}
+
 TEST(in_one_file_refuses, a_server_that_is_gone_and_bad_arguments) {
   const auto gone =
       run_command(CH03_ONE_FILE_EXECUTABLE, {test_support::closed_port_url(), "2"});

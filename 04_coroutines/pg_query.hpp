@@ -30,9 +30,11 @@ class pg_query {
       : loop_{loop}, conn_{conn}, sql_{std::move(sql)} {}
   pg_query(const pg_query&) = delete;
   pg_query& operator=(const pg_query&) = delete;
-  // Destroyed while waiting (its coroutine was): the loop must not call back.
+  // Destroyed while waiting (its coroutine was): the loop must not call back,
+  // nor resume a coroutine that is gone.
   ~pg_query() {
     if (watched_ >= 0) loop_.forget(watched_);
+    if (due_) loop_.unschedule(waiter_);
   }
 
   bool await_ready() const noexcept { return false; }
@@ -51,6 +53,7 @@ class pg_query {
 
   // Back on the loop thread: every result of the query, in order.
   std::vector<result_ptr> await_resume() {
+    due_ = false;
     if (!error_.empty()) throw std::runtime_error(error_);
     return std::move(results_);
   }
@@ -59,21 +62,33 @@ class pg_query {
   // As far as libpq can go without blocking. True: finished (every result
   // in, or failed). False: the socket is watched, and the loop calls again.
   bool advance() {
-    const int fd = PQsocket(conn_);
     const int unsent = PQflush(conn_);  // 0: all sent, 1: more to send, -1: failed
     if (unsent < 0 || PQconsumeInput(conn_) == 0) {
       error_ = PQerrorMessage(conn_);
-    } else if (unsent == 1 || PQisBusy(conn_) == 1) {
-      // Not yet: writable (more to send) or readable (the answer is coming).
-      watched_ = fd;
-      loop_.watch(fd, true, unsent == 1, [this] {
-        if (advance()) waiter_.resume();  // on the loop thread
-      });
-      return false;
-    } else {
-      // Everything has arrived: PQgetResult no longer blocks.
-      while (PGresult* r = PQgetResult(conn_)) results_.emplace_back(r, &PQclear);
+      return finished();
     }
+    // PQisBusy() == 0 means the NEXT result is complete, not all of them:
+    // PQgetResult would block for one that has not fully arrived. So take
+    // results one at a time, each only while libpq is not busy; a null result
+    // is the end of the query.
+    while (PQisBusy(conn_) == 0) {
+      PGresult* r = PQgetResult(conn_);
+      if (r == nullptr) return finished();
+      results_.emplace_back(r, &PQclear);
+    }
+    // Not yet: watch for writable (more to send) or readable (more to come).
+    watched_ = PQsocket(conn_);
+    loop_.watch(watched_, true, unsent == 1, [this] {
+      if (advance()) {
+        due_ = true;
+        loop_.schedule(waiter_);  // resumed at the loop's next turn, like a sleep
+      }
+    });
+    return false;
+  }
+
+  // The query is over (done or failed): the loop stops watching its socket.
+  bool finished() {
     if (watched_ >= 0) loop_.forget(std::exchange(watched_, -1));
     return true;
   }
@@ -85,6 +100,7 @@ class pg_query {
   std::vector<result_ptr> results_;
   std::string error_;
   int watched_ = -1;  // the socket while the loop watches it
+  bool due_ = false;  // scheduled on the loop, not yet resumed
 };
 // [/snippet]
 

@@ -90,13 +90,22 @@ class [[nodiscard]] task {
       : frame_{std::exchange(other.frame_, {})}, started_{other.started_} {}
   task(const task&) = delete;
   task& operator=(const task&) = delete;
+  // The task owns its frame. Started and not yet ended, the frame is still
+  // waiting in the loop: destroying it would leave the loop a dangling handle.
   ~task() {
-    if (frame_) frame_.destroy();  // the task owns its frame
+    if (frame_ && started_ && !frame_.done()) {
+      std::fprintf(stderr,
+                   "task destroyed before it ended: co_await every started task "
+                   "before it leaves scope\n");
+      std::terminate();
+    }
+    if (frame_) frame_.destroy();
   }
 
-  // asyncio.create_task: runs now, until its first wait. `&`: only a named
-  // task starts. A temporary's frame would be destroyed at the statement's end
-  // while the loop still holds its handle (a use after free): no compile.
+  // asyncio.create_task: runs now, until its first wait. The rule: co_await
+  // every started task before it leaves scope (else ~task stops the program).
+  // `&` catches the plainest breach when compiling: a temporary, started and
+  // destroyed at the end of the same statement, does not compile.
   void start() & {
     started_ = true;
     frame_.resume();

@@ -75,7 +75,7 @@ std::size_t end_of_opening_comment(const lines& file) {
 }
 
 // [first, last] of the include section: from the first #include to the last
-// one before anything but includes, blank lines and #pragma.
+// one before anything but includes and blank lines (a #pragma ends it too).
 std::pair<std::size_t, std::size_t> include_section(const lines& file, std::size_t from) {
   std::size_t first = from;
   while (first < file.size() && !is_include(file[first])) ++first;
@@ -141,7 +141,12 @@ lines generate(const lines& solution, const lines& starter,
                                  "] region for the solution's [exercise:" + name + "]");
       out.insert(out.end(), todo->second.begin(), todo->second.end());
       todos.erase(todo);
+      const std::size_t opened = i;
       while (i < solution.size() && trimmed(solution[i]) != "// [/exercise]") ++i;
+      // Unclosed, it would take the rest of the solution out of the starter.
+      if (i == solution.size())
+        throw std::runtime_error(solution_path + ":" + std::to_string(opened + 1) +
+                                 ": [exercise:" + name + "] has no // [/exercise]");
     } else {
       out.push_back(line);
     }

@@ -49,6 +49,19 @@ if(NOT INFLIGHT_EXERCISES)
   add_executable(exercise_starter "${CMAKE_CURRENT_LIST_DIR}/exercise_starter.cpp")
   target_link_libraries(exercise_starter PRIVATE inflight_options)
   add_custom_target(exercise_starters)
+  # An [exercise:] region that is never closed is an error naming its line.
+  set(unclosed "${CMAKE_CURRENT_BINARY_DIR}/exercise_starter_unclosed")
+  file(WRITE "${unclosed}/solution.cpp"
+       "// solution\n#include <cstdio>\n\nint f() {\n  // [exercise:f]\n"
+       "  return 1;\n}\n\nint g() { return 2; }\n")
+  file(WRITE "${unclosed}/starter.cpp"
+       "// starter\n#include <cstdio>\n\nint f() {\n  // [todo:f]\n"
+       "  return 0;\n  // [/todo]\n}\n\nint g() { return 2; }\n")
+  add_test(NAME exercise_starter_refuses_an_unclosed_exercise_region
+           COMMAND exercise_starter "${unclosed}/solution.cpp" "${unclosed}/starter.cpp")
+  set_tests_properties(exercise_starter_refuses_an_unclosed_exercise_region PROPERTIES
+    LABELS harness
+    PASS_REGULAR_EXPRESSION "solution[.]cpp:5: \\[exercise:f\\] has no // \\[/exercise\\]")
 endif()
 
 # inflight_lesson_library(<name> <source>... [HEADERS <header>...])
