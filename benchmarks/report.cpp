@@ -246,7 +246,8 @@ void machine_line(std::ostream& md, const json& results, const std::string& pref
     // The suite's own client and server load a CPU each in its largest runs,
     // so only a load at the CPU count even after its quietest run says that
     // other work shared the machine.
-    if (low >= c.value("num_cpus", 0)) md << ": a busy machine, other work shared its CPUs";
+    if (low >= c.value("num_cpus", 0))
+      md << ": a busy machine, other work shared its CPUs";
   }
   md << ".\n\n";
 }
