@@ -56,9 +56,11 @@ foreach(folder IN LISTS layers)
   file(GLOB sources "${SERVER}/${folder}/*.cpp" "${SERVER}/${folder}/*.hpp")
   foreach(source IN LISTS sources)
     get_filename_component(name "${source}" NAME)
-    file(STRINGS "${source}" includes REGEX "^#include \"mock_server/[a-z0-9_]+/")
+    file(STRINGS "${source}" includes
+         REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"]mock_server/[a-z0-9_]+/")
     foreach(line IN LISTS includes)
-      string(REGEX REPLACE "^#include \"mock_server/([a-z0-9_]+)/.*" "\\1" used "${line}")
+      string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*[<\"]mock_server/([a-z0-9_]+)/.*" "\\1"
+                         used "${line}")
       list(FIND layers "${used}" used_at)
       set(used_rank 99)
       if(used_at GREATER -1)

@@ -25,6 +25,15 @@ for name in "$@"; do
   if [[ $name == peers ]]; then run_peers=1; else suites+=("$name"); fi
 done
 
+# server_bench and httplib_bench share results.md's server section and charts:
+# one is never run without the other, or the report would drop its rows.
+for name in "${suites[@]}"; do
+  if [[ $name == server_bench || $name == httplib_bench ]]; then
+    suites=($(printf '%s\n' "${suites[@]}" server_bench httplib_bench | awk '!seen[$0]++'))
+    break
+  fi
+done
+
 scripts/setup.sh
 cmake --preset release >/dev/null
 # Only what this run needs: the suites, the report, and the server the peers use.
@@ -32,12 +41,15 @@ cmake --build --preset release --target report mock_server "${suites[@]}"
 
 out=build/release/bench
 mkdir -p "$out"
+# The report gets this run's JSON only: a section of a suite not run keeps its
+# text in results.md (it may come from another machine than this folder's JSON).
+ran=()
 for suite in "${suites[@]}"; do
-  # A suite not run this time keeps its last JSON, so the report stays whole.
   rm -f "$out/$suite.json"
   echo "== $suite" >&2
   "build/release/bin/$suite" --benchmark_repetitions=3 \
     --benchmark_out="$out/$suite.json" --benchmark_out_format=json
+  ran+=("$out/$suite.json")
 done
 
 # Peers: the original lesson's programs against the same server, same workload,
@@ -45,8 +57,7 @@ done
 # the hard limit allows, which the chapters raise for themselves).
 peers="$out/peers.jsonl"
 if [[ $run_peers == 0 ]]; then
-  # shellcheck disable=SC2046 # the JSON files at hand, none with a space
-  build/release/bin/report docs $(ls "$out"/*.json "$peers" 2>/dev/null)
+  build/release/bin/report docs "${ran[@]}"
   exit 0
 fi
 rm -f "$peers"
@@ -92,5 +103,4 @@ for n in 10 100 1000 10000; do
   fi
 done
 
-# shellcheck disable=SC2046
-build/release/bin/report docs $(ls "$out"/*.json "$peers" 2>/dev/null)
+build/release/bin/report docs "${ran[@]}" "$peers"

@@ -66,8 +66,8 @@ int main(int argc, char** argv) {
   });
 
   // [snippet:listen]
-  // Debian's compiled 0.11 listens with a backlog of 5: a burst past it loses
-  // its SYNs, which the clients send again a second later. Sized for the load
+  // cpp-httplib listens with a backlog of 5, fixed when it is built: a burst past it
+  // loses its SYNs, which the clients send again a second later. Sized for the load
   // (--threads), the listen queue is too (listen() again updates it).
   int listening = -1;
   server.set_socket_options([&listening](socket_t fd) {

@@ -73,7 +73,7 @@ void events_engine::stop() {
   event_base_free(base_);
 }
 
-void events_engine::on_stop(evutil_socket_t, short, void* self) {
+void events_engine::on_stop(evutil_socket_t, short, void* self) noexcept {
   auto* engine = static_cast<events_engine*>(self);
   // Cut every request still under way, close every connection, stop listening.
   // (Not over a copy of the set: copying may throw, and this is a C callback.)

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <thread>
 #include <unordered_set>
@@ -112,7 +113,8 @@ class events_engine final : public server::engine {
                         void* self) noexcept;
   static void on_accept_error(evconnlistener*, void* self);
   static void on_resume_accepting(evutil_socket_t, short, void* self);
-  static void on_stop(evutil_socket_t, short, void* self);
+  // noexcept: a libevent callback; what cannot fail here (stats, frees) must not.
+  static void on_stop(evutil_socket_t, short, void* self) noexcept;
 
   // Declared before what they own uses them; freed in stop() in reverse order.
   event_base* base_ = nullptr;
@@ -136,7 +138,9 @@ inline timeval to_timeval(std::chrono::microseconds after) {
 }
 inline void arm_timer(event* timer, std::chrono::microseconds after) {
   const auto when = to_timeval(after);
-  evtimer_add(timer, &when);
+  // Fails only when libevent cannot grow its timer heap: a timer left unarmed
+  // would wait forever, so it is an error (every caller is inside guarded()).
+  if (evtimer_add(timer, &when) != 0) throw std::bad_alloc();
 }
 
 // Every libevent callback of a connection runs its work through this: an

@@ -175,9 +175,11 @@ def shows_a_run_of_03_live_with_the_peak_stats_counts(args, check):
         chapter = subprocess.Popen(
             [args.ch03, "--url", server.url, "--requests", str(REQUESTS), "--delay",
              "2", "--json"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        live = tab.wait_until(
-            f"document.getElementById('in-flight').textContent === '{REQUESTS}'", 10)
-        err = finish(chapter)
+        try:
+            live = tab.wait_until(
+                f"document.getElementById('in-flight').textContent === '{REQUESTS}'", 10)
+        finally:
+            err = finish(chapter)  # waits for it, or kills it: never left running
         check(chapter.returncode == 0, "03 failed: " + err)
         check(live, f"the page never showed the {REQUESTS} in flight")
 

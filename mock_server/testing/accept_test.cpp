@@ -64,7 +64,9 @@ class accept_failure_test
 
 TEST_P(accept_failure_test, leaves_nothing_behind) {
   const auto [engine, nth] = GetParam();
-  server s(server_options{.engine = engine});
+  // One worker: the threads engine's pool is then always full, so its starter
+  // thread never allocates, and the failing allocation is the one under test.
+  server s(server_options{.engine = engine, .threads = 1});
   // A first connection makes what stays: its address's entry, a worker thread.
   ASSERT_EQ(client::raw_exchange(s.port(), client::get_request("/get")).status, 200);
   ASSERT_TRUE(client::wait_until([&] { return s.stats().connections == 0; }, 5));
@@ -105,7 +107,7 @@ class refusal_failure_test : public ::testing::TestWithParam<engine_kind> {
 };
 
 TEST_P(refusal_failure_test, leaves_nothing_behind) {
-  server_options options{.engine = GetParam()};
+  server_options options{.engine = GetParam(), .threads = 1};  // as above
   options.limits.max_connections_per_client = 1;
   server s(options);
   const int fds_before = client::count_open_fds();
