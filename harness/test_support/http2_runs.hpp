@@ -71,7 +71,7 @@ inline void expect_http2_on_one_connection_a_host(const std::string& executable,
 // so at once, and the run goes on over HTTP/1.1, every request at once. Each
 // request holds its thread for 1 s: under ThreadSanitizer a busy machine takes
 // longer than 0.2 s to start 40 threads, and the first answers came before
-// the last requests began (a peak of 38).
+// the last requests began.
 inline void expect_http1_server_named_and_run_over_http1(const std::string& executable) {
   mock::server_options options;
   options.engine = mock::engine_kind::threads;
