@@ -171,13 +171,15 @@ def shows_a_run_of_03_live_with_the_peak_stats_counts(args, check):
             check(status == 0, "02 failed: " + err)
 
         # 03 runs beside the page, which must show its requests in flight while
-        # they are (each waits 2 s: four of the page's polls).
+        # they are (each waits 4 s: eight of the page's polls, so that all 300
+        # overlap even where the threads engine starts its threads slowly, as
+        # under ThreadSanitizer on a busy machine).
         chapter = subprocess.Popen(
             [args.ch03, "--url", server.url, "--requests", str(REQUESTS), "--delay",
-             "2", "--json"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+             "4", "--json"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             live = tab.wait_until(
-                f"document.getElementById('in-flight').textContent === '{REQUESTS}'", 10)
+                f"document.getElementById('in-flight').textContent === '{REQUESTS}'", 20)
         finally:
             err = finish(chapter)  # waits for it, or kills it: never left running
         check(chapter.returncode == 0, "03 failed: " + err)
